@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FP_APP_H
+#define FP_APP_H
+
+/*
+ * Application-wide state. Written during start-up on the main lcore, then
+ * read-only, except the counters (one writer each, see lib/fp_stats.h) and
+ * the quit flag.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "fp_opts.h"
+#include "fp_proc.h"
+#include "fp_stats.h"
+
+#define FP_MAX_LCORE_QUEUES 64   /* rx queues one lcore may poll */
+#define FP_NO_TXQ UINT16_MAX
+#define FP_MAX_SOCKETS RTE_MAX_NUMA_NODES
+
+extern int fp_logtype;
+#define FP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, fp_logtype, "fastpath: " fmt "\n", ##__VA_ARGS__)
+
+struct fp_port {
+	uint16_t id;
+	int socket;                 /* resolved: never SOCKET_ID_ANY */
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	uint16_t rxd;               /* effective, after the device adjusted */
+	uint16_t txd;
+	uint16_t max_rxq;
+	uint16_t max_txq;
+	uint64_t rss_hf;            /* hash functions in use (0: no RSS) */
+	uint64_t rx_offloads;
+	bool backlog_supported;     /* rte_eth_rx_queue_count works */
+	bool started;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	char driver[32];
+	struct rte_mempool *pool;
+};
+
+/* One (port, queue) polled by an lcore. */
+struct fp_lcore_queue {
+	uint16_t port;              /* port id */
+	uint16_t pidx;              /* index into fp_app.ports */
+	uint16_t queue;
+	uint16_t txq;               /* this lcore's tx queue on port, or FP_NO_TXQ */
+};
+
+struct fp_lcore {
+	struct fp_queue_stats qstats[FP_MAX_LCORE_QUEUES];
+	struct fp_lcore_stats lstats;
+	unsigned int id;
+	unsigned int nb_q;
+	bool is_main;
+	struct fp_proc_ctx proc;
+	struct fp_lcore_queue q[FP_MAX_LCORE_QUEUES];
+} __rte_cache_aligned;
+
+struct fp_app {
+	struct fp_opts opts;
+	struct fp_qmap qmap;        /* effective: given or automatic */
+	unsigned int nb_ports;
+	struct fp_port ports[FP_MAX_PORTS];
+	struct fp_lcore *lcores[RTE_MAX_LCORE];   /* polling lcores only */
+	unsigned int nb_polling;
+	struct rte_mempool *pools[FP_MAX_SOCKETS];
+	uint32_t pool_size[FP_MAX_SOCKETS];
+	unsigned int main_lcore;
+	uint64_t tsc_hz;
+	uint64_t start_tsc;
+	volatile int quit;          /* set by signals / idle-exit; read relaxed */
+};
+
+extern struct fp_app fp_app;
+
+static inline int
+fp_app_quitting(void)
+{
+	return __atomic_load_n(&fp_app.quit, __ATOMIC_RELAXED);
+}
+
+static inline void
+fp_app_request_quit(void)
+{
+	__atomic_store_n(&fp_app.quit, 1, __ATOMIC_RELAXED);
+}
+
+#endif /* FP_APP_H */

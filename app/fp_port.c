@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "fp_pool.h"
+#include "fp_port.h"
+#include "fp_util.h"
+
+/* Symmetric Toeplitz key: the same hash for both directions of a flow. */
+static void
+symmetric_key(uint8_t *key, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++)
+		key[i] = (i & 1) ? 0x5a : 0x6d;
+}
+
+static int
+resolve_socket(uint16_t port)
+{
+	int s = rte_eth_dev_socket_id(port);
+
+	/* vdevs report SOCKET_ID_ANY: use the main lcore's socket */
+	if (s < 0 || s >= FP_MAX_SOCKETS)
+		s = (int)rte_lcore_to_socket_id(rte_get_main_lcore());
+	return s;
+}
+
+int
+fp_ports_probe(struct fp_app *a, char *err, size_t errlen)
+{
+	const struct fp_opts *o = &a->opts;
+	uint16_t ids[FP_MAX_PORTS];
+	unsigned int i, n = 0;
+	uint16_t pid;
+
+	if (o->ports_set) {
+		for (i = 0; i < o->nb_ports; i++) {
+			if (!rte_eth_dev_is_valid_port(o->ports[i]))
+				return fp_err(err, errlen,
+					"--ports: port %u does not exist; EAL probed %u port(s)",
+					o->ports[i], rte_eth_dev_count_avail());
+			ids[n++] = o->ports[i];
+		}
+	} else {
+		RTE_ETH_FOREACH_DEV(pid) {
+			if (n == FP_MAX_PORTS)
+				break;
+			ids[n++] = pid;
+		}
+	}
+	if (n == 0)
+		return fp_err(err, errlen,
+			"no port: EAL probed none; bind a NIC to vfio-pci or add --vdev (e.g. net_pcap0,rx_pcap=FILE)");
+
+	a->nb_ports = n;
+	for (i = 0; i < n; i++) {
+		struct fp_port *p = &a->ports[i];
+		struct rte_eth_dev_info info;
+		int rc;
+
+		memset(p, 0, sizeof(*p));
+		p->id = ids[i];
+		rc = rte_eth_dev_info_get(p->id, &info);
+		if (rc != 0)
+			return fp_err(err, errlen, "port %u: cannot read device info: %s",
+					p->id, strerror(-rc)), -EIO;
+		p->socket = resolve_socket(p->id);
+		p->max_rxq = RTE_MIN(info.max_rx_queues, (uint16_t)FP_MAX_QUEUES);
+		p->max_txq = info.max_tx_queues;
+		snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
+		if (rte_eth_dev_get_name_by_port(p->id, p->name) != 0)
+			snprintf(p->name, sizeof(p->name), "port%u", p->id);
+	}
+	return 0;
+}
+
+static int
+configure_port(struct fp_app *a, struct fp_port *p, char *err, size_t errlen)
+{
+	const struct fp_opts *o = &a->opts;
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct rte_eth_rxconf rxconf;
+	struct rte_eth_txconf txconf;
+	uint8_t key[64];
+	uint16_t q;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->id, &info);
+	if (rc != 0)
+		goto fail;
+	memset(&conf, 0, sizeof(conf));
+	/* Trust checksum offloads where the device has them (DESIGN.md 3). */
+	p->rx_offloads = info.rx_offload_capa & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+			RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM);
+	conf.rxmode.offloads = p->rx_offloads;
+	/* RSS on IP/UDP/TCP, masked by what the device offers. */
+	p->rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
+		info.flow_type_rss_offloads;
+	if (p->nb_rxq > 1 && p->rss_hf != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = p->rss_hf;
+		if (o->rss_key == FP_RSS_KEY_SYMMETRIC && info.hash_key_size > 0 &&
+				info.hash_key_size <= sizeof(key)) {
+			symmetric_key(key, info.hash_key_size);
+			conf.rx_adv_conf.rss_conf.rss_key = key;
+			conf.rx_adv_conf.rss_conf.rss_key_len = info.hash_key_size;
+		}
+	} else {
+		if (p->nb_rxq > 1)
+			FP_LOG(NOTICE, "port %u (%s) has no RSS; its %u rx queues are filled by the device alone",
+				p->id, p->driver, p->nb_rxq);
+		p->rss_hf = 0;
+	}
+	rc = rte_eth_dev_configure(p->id, p->nb_rxq, p->nb_txq, &conf);
+	if (rc != 0)
+		goto fail;
+
+	rxconf = info.default_rxconf;
+	rxconf.offloads = conf.rxmode.offloads;
+	for (q = 0; q < p->nb_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(p->id, q, p->rxd, (unsigned)p->socket,
+				&rxconf, p->pool);
+		if (rc != 0)
+			return fp_err(err, errlen,
+				"port %u rx queue %u: setup with %u descriptors failed: %s",
+				p->id, q, p->rxd, strerror(-rc)), -EIO;
+	}
+	txconf = info.default_txconf;
+	txconf.offloads = 0;
+	for (q = 0; q < p->nb_txq; q++) {
+		rc = rte_eth_tx_queue_setup(p->id, q, p->txd, (unsigned)p->socket,
+				&txconf);
+		if (rc != 0)
+			return fp_err(err, errlen,
+				"port %u tx queue %u: setup with %u descriptors failed: %s",
+				p->id, q, p->txd, strerror(-rc)), -EIO;
+	}
+	return 0;
+fail:
+	fp_err(err, errlen, "port %u (%s): configure with %u rx / %u tx queues failed: %s",
+		p->id, p->driver, p->nb_rxq, p->nb_txq, strerror(-rc));
+	return -EIO;
+}
+
+/* Polling lcores that use a port on socket s. */
+static unsigned int
+lcores_on_socket(const struct fp_app *a, int s)
+{
+	unsigned int i, k, n = 0;
+
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const struct fp_lcore *lc = a->lcores[i];
+
+		if (lc == NULL)
+			continue;
+		for (k = 0; k < lc->nb_q; k++)
+			if (a->ports[lc->q[k].pidx].socket == s) {
+				n++;
+				break;
+			}
+	}
+	return n;
+}
+
+static int
+create_pools(struct fp_app *a, char *err, size_t errlen)
+{
+	const struct fp_opts *o = &a->opts;
+	int s;
+
+	for (s = 0; s < FP_MAX_SOCKETS; s++) {
+		uint64_t rxd = 0, txd = 0;
+		unsigned int i, nl;
+		uint32_t need, size;
+		char name[RTE_MEMPOOL_NAMESIZE];
+		bool used = false;
+
+		for (i = 0; i < a->nb_ports; i++)
+			if (a->ports[i].socket == s) {
+				used = true;
+				rxd += (uint64_t)a->ports[i].nb_rxq * a->ports[i].rxd;
+				txd += (uint64_t)a->ports[i].nb_txq * a->ports[i].txd;
+			}
+		if (!used)
+			continue;
+		nl = lcores_on_socket(a, s);
+		need = fp_pool_mbufs_needed(rxd, txd, nl, o->mbuf_cache, o->burst);
+		if (o->mbufs != 0 && o->mbufs < need)
+			return fp_err(err, errlen,
+				"--mbufs: %u is too small for socket %d: %u needed (%llu rx + %llu tx descriptors, %u lcore(s) x (cache %u + 2 x burst %u))",
+				o->mbufs, s, need, (unsigned long long)rxd,
+				(unsigned long long)txd, nl, o->mbuf_cache, o->burst);
+		size = o->mbufs ? o->mbufs : fp_pool_auto_size(need);
+		snprintf(name, sizeof(name), "fp_mbuf_s%d", s);
+		a->pools[s] = rte_pktmbuf_pool_create(name, size, o->mbuf_cache,
+				0, RTE_MBUF_DEFAULT_BUF_SIZE, s);
+		if (a->pools[s] == NULL) {
+			fp_err(err, errlen,
+				"mempool %s: cannot allocate %u mbufs of %u bytes on socket %d: %s (more memory: hugepages or EAL -m)",
+				name, size, (unsigned)RTE_MBUF_DEFAULT_BUF_SIZE, s,
+				rte_strerror(rte_errno));
+			return -ENOMEM;
+		}
+		a->pool_size[s] = size;
+		for (i = 0; i < a->nb_ports; i++)
+			if (a->ports[i].socket == s)
+				a->ports[i].pool = a->pools[s];
+	}
+	return 0;
+}
+
+int
+fp_ports_setup(struct fp_app *a, char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < a->nb_ports; i++) {
+		struct fp_port *p = &a->ports[i];
+
+		p->rxd = a->opts.rxd;
+		p->txd = a->opts.txd;
+		rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->id, &p->rxd, &p->txd);
+		if (rc != 0)
+			return fp_err(err, errlen,
+				"port %u: cannot adjust descriptors %u/%u: %s",
+				p->id, a->opts.rxd, a->opts.txd, strerror(-rc)), -EIO;
+		if (p->rxd != a->opts.rxd || p->txd != a->opts.txd)
+			FP_LOG(NOTICE, "port %u: descriptors adjusted to the device: rxd %u, txd %u",
+				p->id, p->rxd, p->txd);
+	}
+	rc = create_pools(a, err, errlen);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < a->nb_ports; i++) {
+		rc = configure_port(a, &a->ports[i], err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+fp_ports_start(struct fp_app *a, char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < a->nb_ports; i++) {
+		struct fp_port *p = &a->ports[i];
+
+		/* counters start at zero with the port (never after: a NIC
+		 * may receive into its ring before the lcores poll) */
+		rte_eth_stats_reset(p->id);
+		rc = rte_eth_dev_start(p->id);
+		if (rc != 0)
+			return fp_err(err, errlen,
+				"port %u (%s): start failed: %s%s", p->id, p->driver,
+				strerror(-rc), rc == -ENOMEM ?
+				" (mempool too small for what the device holds? see --mbufs)" : ""),
+				-EIO;
+		p->started = true;
+		rc = rte_eth_rx_queue_count(p->id, 0);
+		p->backlog_supported = rc >= 0;
+	}
+	return 0;
+}
+
+void
+fp_ports_stop(struct fp_app *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nb_ports; i++) {
+		struct fp_port *p = &a->ports[i];
+		int rc;
+
+		if (!p->started)
+			continue;
+		rc = rte_eth_dev_stop(p->id);
+		if (rc != 0)
+			FP_LOG(WARNING, "port %u: stop failed: %s", p->id,
+				strerror(-rc));
+		p->started = false;
+	}
+}
+
+void
+fp_ports_close(struct fp_app *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nb_ports; i++) {
+		int rc = rte_eth_dev_close(a->ports[i].id);
+
+		if (rc != 0)
+			FP_LOG(WARNING, "port %u: close failed: %s",
+				a->ports[i].id, strerror(-rc));
+	}
+}
+
+void
+fp_pools_free(struct fp_app *a)
+{
+	int s;
+
+	for (s = 0; s < FP_MAX_SOCKETS; s++) {
+		rte_mempool_free(a->pools[s]);
+		a->pools[s] = NULL;
+	}
+}

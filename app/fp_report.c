@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+#include <rte_version.h>
+
+#include "fp_app.h"
+#include "fp_report.h"
+#include "fp_util.h"
+
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+
+/* Optional numeric parameter ("softnet_stat,3"). -1 when absent. */
+static int
+param_id(const char *param, uint64_t max, long *id)
+{
+	uint64_t v;
+
+	*id = -1;
+	if (param == NULL || param[0] == '\0')
+		return 0;
+	if (fp_parse_u64(param, 0, max, &v) != 0)
+		return -EINVAL;
+	*id = (long)v;
+	return 0;
+}
+
+static void
+eth_stats(uint16_t port, struct rte_eth_stats *st)
+{
+	if (rte_eth_stats_get(port, st) != 0)
+		memset(st, 0, sizeof(*st));
+}
+
+/* PMD drops attributed to one rx queue (q_errors), where it has a slot. */
+static uint64_t
+pmd_queue_drops(const struct rte_eth_stats *st, uint16_t queue)
+{
+	return queue < RTE_ETHDEV_QUEUE_STAT_CNTRS ? st->q_errors[queue] : 0;
+}
+
+/* Rx descriptors in use, or -ENOTSUP. */
+static int
+backlog(const struct fp_port *p, uint16_t queue)
+{
+	if (!p->backlog_supported)
+		return -ENOTSUP;
+	if (!p->started)
+		return 0;
+	return rte_eth_rx_queue_count(p->id, queue);
+}
+
+static void
+doc_backlog(struct fp_doc *d, long n)
+{
+	if (n < 0)
+		fp_doc_str(d, "backlog_len", "unsupported");
+	else
+		fp_doc_u64(d, "backlog_len", (uint64_t)n);
+}
+
+static void
+doc_hist(struct fp_doc *d, const struct fp_queue_stats *s)
+{
+	unsigned int b;
+
+	for (b = 0; b < FP_HIST_BUCKETS; b++) {
+		char key[32];
+
+		fp_hist_bucket_name(b, key, sizeof(key));
+		fp_doc_u64(d, key, s->burst_hist[b]);
+	}
+}
+
+/* Sum of one lcore's queues, plus its PMD drops and backlog. */
+static void
+lcore_sum(const struct fp_lcore *lc, const struct rte_eth_stats *st,
+		struct fp_queue_stats *sum, uint64_t *pmd_drops, long *blog)
+{
+	unsigned int k;
+
+	memset(sum, 0, sizeof(*sum));
+	*pmd_drops = 0;
+	*blog = 0;
+	for (k = 0; k < lc->nb_q; k++) {
+		const struct fp_lcore_queue *q = &lc->q[k];
+		struct fp_queue_stats s;
+		int b;
+
+		fp_queue_stats_read(&s, &lc->qstats[k]);
+		fp_queue_stats_add(sum, &s);
+		*pmd_drops += pmd_queue_drops(&st[q->pidx], q->queue);
+		b = backlog(&fp_app.ports[q->pidx], q->queue);
+		if (b < 0 || *blog < 0)
+			*blog = -1;
+		else
+			*blog += b;
+	}
+}
+
+static void
+all_eth_stats(struct rte_eth_stats *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < fp_app.nb_ports; i++)
+		eth_stats(fp_app.ports[i].id, &st[i]);
+}
+
+static int
+build_softnet(struct fp_doc *d, const char *param)
+{
+	struct rte_eth_stats st[FP_MAX_PORTS];
+	unsigned int id;
+	long want;
+
+	if (param_id(param, RTE_MAX_LCORE - 1, &want) != 0)
+		return -EINVAL;
+	if (want >= 0 && fp_app.lcores[want] == NULL)
+		return -EINVAL;
+	all_eth_stats(st);
+	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		const struct fp_lcore *lc = fp_app.lcores[id];
+		struct fp_queue_stats sum;
+		uint64_t pmd_drops;
+		long blog;
+		char key[16];
+
+		if (lc == NULL || (want >= 0 && (long)id != want))
+			continue;
+		lcore_sum(lc, st, &sum, &pmd_drops, &blog);
+		snprintf(key, sizeof(key), "%u", id);
+		fp_doc_dict_begin(d, key);
+		fp_doc_u64(d, "processed", sum.packets);
+		fp_doc_u64(d, "dropped", sum.res_drops + pmd_drops);
+		fp_doc_u64(d, "time_squeeze", sum.time_squeeze);
+		fp_doc_u64(d, "cpu_collision", 0);
+		fp_doc_u64(d, "received_rps", 0);
+		fp_doc_u64(d, "flow_limit_count", 0);
+		doc_backlog(d, blog);
+		fp_doc_u64(d, "index", id);
+		fp_doc_dict_end(d);
+	}
+	return d->err;
+}
+
+static int
+build_queues(struct fp_doc *d, const char *param)
+{
+	struct rte_eth_stats st[FP_MAX_PORTS];
+	unsigned int i, k;
+	long want;
+	bool found = false;
+
+	if (param_id(param, FP_MAX_PORTS - 1, &want) != 0)
+		return -EINVAL;
+	all_eth_stats(st);
+	/* in (port, queue) order, as the queue map lists them */
+	for (i = 0; i < fp_app.qmap.n; i++) {
+		const struct fp_qmap_entry *e = &fp_app.qmap.e[i];
+		const struct fp_lcore *lc = fp_app.lcores[e->lcore];
+		const struct fp_lcore_queue *q = NULL;
+		struct fp_queue_stats s;
+		char key[32];
+
+		if (want >= 0 && e->port != want)
+			continue;
+		for (k = 0; k < lc->nb_q; k++)
+			if (lc->q[k].port == e->port && lc->q[k].queue == e->queue)
+				q = &lc->q[k];
+		fp_queue_stats_read(&s, &lc->qstats[q - lc->q]);
+		found = true;
+		snprintf(key, sizeof(key), "%u_%u", e->port, e->queue);
+		fp_doc_dict_begin(d, key);
+		fp_doc_u64(d, "lcore", e->lcore);
+		fp_doc_u64(d, "packets", s.packets);
+		fp_doc_u64(d, "bytes", s.bytes);
+		fp_doc_u64(d, "dropped", s.res_drops +
+				pmd_queue_drops(&st[q->pidx], q->queue));
+		fp_doc_u64(d, "time_squeeze", s.time_squeeze);
+		fp_doc_u64(d, "polls", s.polls);
+		fp_doc_u64(d, "empty_polls", s.empty_polls);
+		fp_doc_u64(d, "delivered", s.delivered);
+		fp_doc_u64(d, "app_drops", s.drops);
+		fp_doc_u64(d, "responded", s.tx);
+		fp_doc_u64(d, "busy_cycles", s.busy_cycles);
+		fp_doc_u64(d, "idle_cycles", s.idle_cycles);
+		doc_backlog(d, backlog(&fp_app.ports[q->pidx], q->queue));
+		doc_hist(d, &s);
+		fp_doc_dict_end(d);
+	}
+	if (want >= 0 && !found)
+		return -EINVAL;
+	return d->err;
+}
+
+static int
+build_lcores(struct fp_doc *d, const char *param)
+{
+	unsigned int id, k;
+
+	(void)param;
+	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		const struct fp_lcore *lc = fp_app.lcores[id];
+		struct fp_queue_stats sum, s;
+		char key[16];
+
+		if (lc == NULL)
+			continue;
+		memset(&sum, 0, sizeof(sum));
+		for (k = 0; k < lc->nb_q; k++) {
+			fp_queue_stats_read(&s, &lc->qstats[k]);
+			fp_queue_stats_add(&sum, &s);
+		}
+		snprintf(key, sizeof(key), "%u", id);
+		fp_doc_dict_begin(d, key);
+		fp_doc_u64(d, "busy_cycles", sum.busy_cycles);
+		fp_doc_u64(d, "idle_cycles", sum.idle_cycles);
+		fp_doc_u64(d, "packets", sum.packets);
+		fp_doc_u64(d, "cycles_per_packet",
+			fp_stats_cycles_per_packet(sum.busy_cycles, sum.packets));
+		fp_doc_u64(d, "busy_pct",
+			fp_stats_busy_pct(sum.busy_cycles, sum.idle_cycles));
+		fp_doc_u64(d, "loops", LOAD(&lc->lstats.loops));
+		fp_doc_u64(d, "queues", lc->nb_q);
+		fp_doc_u64(d, "polls", sum.polls);
+		fp_doc_u64(d, "empty_polls", sum.empty_polls);
+		fp_doc_u64(d, "time_squeeze", sum.time_squeeze);
+		fp_doc_u64(d, "tsc_hz", fp_app.tsc_hz);
+		fp_doc_str(d, "role", lc->is_main ? "main" : "worker");
+		doc_hist(d, &sum);
+		fp_doc_dict_end(d);
+	}
+	return d->err;
+}
+
+static int
+build_ports(struct fp_doc *d, const char *param)
+{
+	struct rte_eth_stats st[FP_MAX_PORTS];
+	struct fp_queue_stats sum[FP_MAX_PORTS];
+	unsigned int i, id, k;
+
+	(void)param;
+	/* port counters first, app counters after: see fp_stats_unaccounted */
+	all_eth_stats(st);
+	rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+	memset(sum, 0, sizeof(sum));
+	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		const struct fp_lcore *lc = fp_app.lcores[id];
+		struct fp_queue_stats s;
+
+		if (lc == NULL)
+			continue;
+		for (k = 0; k < lc->nb_q; k++) {
+			fp_queue_stats_read(&s, &lc->qstats[k]);
+			fp_queue_stats_add(&sum[lc->q[k].pidx], &s);
+		}
+	}
+	for (i = 0; i < fp_app.nb_ports; i++) {
+		const struct fp_port *p = &fp_app.ports[i];
+		char key[16];
+
+		snprintf(key, sizeof(key), "%u", p->id);
+		fp_doc_dict_begin(d, key);
+		fp_doc_u64(d, "ipackets", st[i].ipackets);
+		fp_doc_u64(d, "imissed", st[i].imissed);
+		fp_doc_u64(d, "ierrors", st[i].ierrors);
+		fp_doc_u64(d, "rx_nombuf", st[i].rx_nombuf);
+		fp_doc_u64(d, "ibytes", st[i].ibytes);
+		fp_doc_u64(d, "opackets", st[i].opackets);
+		fp_doc_u64(d, "oerrors", st[i].oerrors);
+		fp_doc_u64(d, "processed", sum[i].packets);
+		fp_doc_u64(d, "delivered", sum[i].delivered);
+		fp_doc_u64(d, "dropped", sum[i].drops);
+		fp_doc_u64(d, "responded", sum[i].tx);
+		fp_doc_u64(d, "unaccounted",
+			fp_stats_unaccounted(st[i].ipackets, &sum[i]));
+		fp_doc_u64(d, "rx_queues", p->nb_rxq);
+		fp_doc_u64(d, "tx_queues", p->nb_txq);
+		fp_doc_str(d, "name", p->name);
+		fp_doc_str(d, "driver", p->driver);
+		fp_doc_dict_end(d);
+	}
+	return d->err;
+}
+
+static void
+doc_lcore_list(struct fp_doc *d)
+{
+	char buf[FP_DOC_STR_MAX] = "";
+	size_t used = 0;
+	unsigned int id;
+
+	for (id = 0; id < RTE_MAX_LCORE; id++)
+		if (fp_app.lcores[id] != NULL && used < sizeof(buf))
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+					"%s%u", used ? "," : "", id);
+	if (used >= sizeof(buf))
+		strcpy(buf + sizeof(buf) - 4, "...");
+	fp_doc_str(d, "polling_lcores", buf);
+}
+
+static int
+build_config(struct fp_doc *d, const char *param)
+{
+	const struct fp_opts *o = &fp_app.opts;
+	unsigned int i;
+
+	(void)param;
+	fp_doc_str(d, "version", rte_version());
+	fp_doc_u64(d, "main_lcore", fp_app.main_lcore);
+	fp_doc_u64(d, "main_polls", o->main_polls);
+	doc_lcore_list(d);
+	fp_doc_u64(d, "burst", o->burst);
+	fp_doc_u64(d, "rxd", o->rxd);
+	fp_doc_u64(d, "txd", o->txd);
+	fp_doc_u64(d, "rxq", o->rxq);
+	fp_doc_str(d, "rss_key", fp_rss_key_name(o->rss_key));
+	fp_doc_u64(d, "idle_exit_ms", o->idle_exit_ms);
+	fp_doc_u64(d, "mbufs", o->mbufs);
+	fp_doc_u64(d, "mbuf_cache", o->mbuf_cache);
+	fp_doc_str(d, "queue_map_source", o->qmap_set ? "queue-map" : "auto");
+	if (strlen(o->stats_json) < FP_DOC_STR_MAX)
+		fp_doc_str(d, "stats_json", o->stats_json);
+	fp_doc_u64(d, "tsc_hz", fp_app.tsc_hz);
+	for (i = 0; i < fp_app.nb_ports; i++) {
+		const struct fp_port *p = &fp_app.ports[i];
+		char key[32];
+
+		snprintf(key, sizeof(key), "port_%u", p->id);
+		fp_doc_dict_begin(d, key);
+		fp_doc_str(d, "name", p->name);
+		fp_doc_str(d, "driver", p->driver);
+		fp_doc_u64(d, "socket", (uint64_t)p->socket);
+		fp_doc_u64(d, "rx_queues", p->nb_rxq);
+		fp_doc_u64(d, "tx_queues", p->nb_txq);
+		fp_doc_u64(d, "rxd", p->rxd);
+		fp_doc_u64(d, "txd", p->txd);
+		fp_doc_u64(d, "rss_hf", p->rss_hf);
+		fp_doc_u64(d, "rx_offloads", p->rx_offloads);
+		fp_doc_u64(d, "pool_mbufs", fp_app.pool_size[p->socket]);
+		fp_doc_str(d, "backlog_len", p->backlog_supported ?
+				"supported" : "unsupported");
+		fp_doc_dict_end(d);
+	}
+	/* the queue map, one "<port>_<queue>": lcore per queue */
+	if (fp_app.qmap.n < FP_DOC_DICT_MAX) {
+		fp_doc_dict_begin(d, "queue_map");
+		for (i = 0; i < fp_app.qmap.n; i++) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "%u_%u", fp_app.qmap.e[i].port,
+					fp_app.qmap.e[i].queue);
+			fp_doc_u64(d, key, fp_app.qmap.e[i].lcore);
+		}
+		fp_doc_dict_end(d);
+	}
+	return d->err;
+}
+
+const struct fp_report_cmd fp_report_cmds[] = {
+	{ "softnet_stat", build_softnet,
+	  "softnet_stat per polling lcore, kernel columns. Param: lcore id" },
+	{ "queues", build_queues,
+	  "Counters per <port>_<queue>. Param: port id" },
+	{ "lcores", build_lcores,
+	  "Busy/idle cycles, packets, cycles per packet per lcore" },
+	{ "ports", build_ports,
+	  "ethdev stats next to the app's totals; unaccounted must be 0" },
+	{ "config", build_config, "The effective configuration" },
+	{ NULL, NULL, NULL },
+};
+
+struct walk_ctx {
+	struct fp_doc *d;
+};
+
+static void
+walk_pool(struct rte_mempool *mp, void *arg)
+{
+	struct walk_ctx *w = arg;
+
+	if (!fp_doc_key_valid(mp->name))
+		return;
+	fp_doc_dict_begin(w->d, mp->name);
+	fp_doc_u64(w->d, "size", mp->size);
+	fp_doc_u64(w->d, "in_use", rte_mempool_in_use_count(mp));
+	fp_doc_dict_end(w->d);
+}
+
+int
+fp_report_mempools(struct fp_doc *d, const char *param)
+{
+	struct walk_ctx w = { d };
+
+	(void)param;
+	rte_mempool_walk(walk_pool, &w);
+	return d->err;
+}
+
+/* ---- the final report ---- */
+
+#define NB_SECTIONS 8
+
+struct fp_report_final {
+	const char *name[NB_SECTIONS];
+	struct fp_doc doc[NB_SECTIONS];
+	unsigned int n;
+};
+
+struct fp_report_final *
+fp_report_final_collect(void)
+{
+	struct fp_report_final *f = calloc(1, sizeof(*f));
+	const struct fp_report_cmd *c;
+
+	if (f == NULL)
+		return NULL;
+	for (c = fp_report_cmds; c->name != NULL && f->n < NB_SECTIONS - 1;
+			c++, f->n++) {
+		f->name[f->n] = c->name;
+		fp_doc_init(&f->doc[f->n]);
+		c->build(&f->doc[f->n], NULL);
+	}
+	return f;
+}
+
+static const struct fp_doc *
+section(const struct fp_report_final *f, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->name[i], name) == 0)
+			return &f->doc[i];
+	return NULL;
+}
+
+static int
+write_json(const struct fp_report_final *f, const char *path)
+{
+	FILE *out = fopen(path, "w");
+	unsigned int i;
+	int rc = 0;
+
+	if (out == NULL)
+		return -errno;
+	fputc('{', out);
+	for (i = 0; i < f->n && rc == 0; i++) {
+		fprintf(out, "%s\"%s\":", i ? "," : "", f->name[i]);
+		rc = fp_doc_write_json(&f->doc[i], out);
+	}
+	fputs("}\n", out);
+	if (fclose(out) != 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+#define U(doc, dict, key) \
+	((unsigned long long)fp_doc_get_u64(doc, dict, key, 0))
+
+static void
+print_summary(const struct fp_report_final *f, FILE *o)
+{
+	const struct fp_doc *sn = section(f, "softnet_stat");
+	const struct fp_doc *lc = section(f, "lcores");
+	const struct fp_doc *qs = section(f, "queues");
+	const struct fp_doc *ps = section(f, "ports");
+	const struct fp_doc *mp = section(f, "mempools");
+	const struct fp_doc_entry *e;
+	unsigned int pos;
+
+	fprintf(o, "\nsoftnet_stat (per polling lcore)\n%6s %12s %10s %13s %12s %6s %11s\n",
+		"lcore", "processed", "dropped", "time_squeeze", "backlog_len",
+		"busy%", "cycles/pkt");
+	for (pos = 0; (e = fp_doc_next_dict(sn, &pos)) != NULL;) {
+		const struct fp_doc_entry *b = fp_doc_get(sn, e, "backlog_len");
+		const struct fp_doc_entry *l = fp_doc_get(lc, NULL, e->key);
+		char blog[FP_DOC_STR_MAX];
+
+		if (b != NULL && b->type == FP_DOC_STR)
+			snprintf(blog, sizeof(blog), "%s", b->str);
+		else
+			snprintf(blog, sizeof(blog), "%llu", U(sn, e, "backlog_len"));
+		fprintf(o, "%6s %12llu %10llu %13llu %12s %6llu %11llu\n", e->key,
+			U(sn, e, "processed"), U(sn, e, "dropped"),
+			U(sn, e, "time_squeeze"), blog, U(lc, l, "busy_pct"),
+			U(lc, l, "cycles_per_packet"));
+	}
+	fprintf(o, "\nqueues\n%10s %6s %12s %14s %10s %13s %12s %12s\n",
+		"port_queue", "lcore", "packets", "bytes", "dropped",
+		"time_squeeze", "polls", "empty_polls");
+	for (pos = 0; (e = fp_doc_next_dict(qs, &pos)) != NULL;)
+		fprintf(o, "%10s %6llu %12llu %14llu %10llu %13llu %12llu %12llu\n",
+			e->key, U(qs, e, "lcore"), U(qs, e, "packets"),
+			U(qs, e, "bytes"), U(qs, e, "dropped"),
+			U(qs, e, "time_squeeze"), U(qs, e, "polls"),
+			U(qs, e, "empty_polls"));
+	fprintf(o, "\nports\n%5s %12s %9s %9s %10s %12s %12s %10s %10s %12s\n",
+		"port", "ipackets", "imissed", "ierrors", "rx_nombuf",
+		"processed", "delivered", "dropped", "responded", "unaccounted");
+	for (pos = 0; (e = fp_doc_next_dict(ps, &pos)) != NULL;)
+		fprintf(o, "%5s %12llu %9llu %9llu %10llu %12llu %12llu %10llu %10llu %12llu\n",
+			e->key, U(ps, e, "ipackets"), U(ps, e, "imissed"),
+			U(ps, e, "ierrors"), U(ps, e, "rx_nombuf"),
+			U(ps, e, "processed"), U(ps, e, "delivered"),
+			U(ps, e, "dropped"), U(ps, e, "responded"),
+			U(ps, e, "unaccounted"));
+	if (mp != NULL) {
+		fprintf(o, "\nmempools\n%-20s %10s %10s\n", "name", "size", "in_use");
+		for (pos = 0; (e = fp_doc_next_dict(mp, &pos)) != NULL;)
+			fprintf(o, "%-20s %10llu %10llu\n", e->key,
+				U(mp, e, "size"), U(mp, e, "in_use"));
+	}
+	fflush(o);
+}
+
+int
+fp_report_final_write(struct fp_report_final *f, const char *json_path,
+		FILE *summary)
+{
+	int rc = 0;
+
+	f->name[f->n] = "mempools";
+	fp_doc_init(&f->doc[f->n]);
+	fp_report_mempools(&f->doc[f->n], NULL);
+	f->n++;
+	if (json_path != NULL && json_path[0] != '\0') {
+		rc = write_json(f, json_path);
+		if (rc != 0)
+			FP_LOG(ERR, "--stats-json %s: %s", json_path, strerror(-rc));
+	}
+	if (summary != NULL)
+		print_summary(f, summary);
+	return rc;
+}
+
+void
+fp_report_final_free(struct fp_report_final *f)
+{
+	unsigned int i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++)
+		fp_doc_free(&f->doc[i]);
+	free(f);
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "fp_app.h"
+#include "fp_worker.h"
+
+/* Control work (quit flag, housekeeping) every CONTROL_LOOPS iterations. */
+#define CONTROL_LOOPS 256
+/* Housekeeping period: 1 ms. */
+#define TICK_PER_SEC 1000
+
+static struct {
+	uint64_t next_tsc;
+	uint64_t last_total;
+	uint64_t last_change_tsc;
+} hk;
+
+static uint64_t
+total_packets(void)
+{
+	uint64_t total = 0;
+	unsigned int id, k;
+
+	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		const struct fp_lcore *lc = fp_app.lcores[id];
+
+		if (lc == NULL)
+			continue;
+		for (k = 0; k < lc->nb_q; k++)
+			total += __atomic_load_n(&lc->qstats[k].packets,
+					__ATOMIC_RELAXED);
+	}
+	return total;
+}
+
+/* Main-lcore housekeeping: --idle-exit. */
+static void
+control_tick(uint64_t now)
+{
+	uint32_t idle_ms = fp_app.opts.idle_exit_ms;
+	uint64_t total;
+
+	if (now < hk.next_tsc)
+		return;
+	hk.next_tsc = now + fp_app.tsc_hz / TICK_PER_SEC;
+	if (hk.last_change_tsc == 0)
+		hk.last_change_tsc = now;
+	if (idle_ms == 0)
+		return;
+	total = total_packets();
+	if (total != hk.last_total) {
+		hk.last_total = total;
+		hk.last_change_tsc = now;
+	} else if (now - hk.last_change_tsc >= fp_app.tsc_hz * idle_ms / 1000) {
+		FP_LOG(INFO, "no packet for %u ms: stopping (--idle-exit)",
+			idle_ms);
+		fp_app_request_quit();
+	}
+}
+
+void
+fp_control_loop(void)
+{
+	while (!fp_app_quitting()) {
+		control_tick(rte_rdtsc());
+		usleep(1000000 / TICK_PER_SEC);
+	}
+}
+
+/* Hand replies to the lcore's tx queue; what does not fit is dropped. */
+static uint16_t
+transmit(struct fp_lcore *lc, const struct fp_lcore_queue *q,
+		struct fp_burst *out)
+{
+	uint16_t sent = 0;
+
+	if (q->txq != FP_NO_TXQ)
+		sent = rte_eth_tx_burst(q->port, q->txq, out->tx, out->nb_tx);
+	if (sent < out->nb_tx) {
+		uint16_t left = out->nb_tx - sent;
+
+		rte_pktmbuf_free_bulk(&out->tx[sent], left);
+		fp_proc_count_drop(&lc->proc, out, q->txq == FP_NO_TXQ ?
+				FP_DROP_NO_TX_QUEUE : FP_DROP_FULL_RING, left);
+	}
+	return sent;
+}
+
+/* Publish one non-empty poll: one store per counter, once per burst. */
+static inline void
+publish(struct fp_queue_stats *s, uint16_t n, uint16_t burst,
+		const struct fp_burst *out, uint16_t sent, uint64_t cycles)
+{
+	FP_STAT_ADD(s->delivered, out->delivered);
+	FP_STAT_ADD(s->drops, out->drops);
+	FP_STAT_ADD(s->res_drops, out->res_drops);
+	FP_STAT_ADD(s->tx, sent);
+	FP_STAT_ADD(s->bytes, out->bytes);
+	FP_STAT_ADD(s->time_squeeze, n == burst);
+	FP_STAT_ADD(s->polls, 1);
+	FP_STAT_ADD(s->busy_cycles, cycles);
+	FP_STAT_ADD(s->burst_hist[fp_hist_bucket(n)], 1);
+	/* last: a reader that sees the packets also sees their fates */
+	__atomic_store_n(&s->packets, s->packets + n, __ATOMIC_RELEASE);
+}
+
+int
+fp_worker_main(void *arg)
+{
+	struct fp_lcore *lc = arg;
+	const uint16_t burst = fp_app.opts.burst;
+	struct rte_mbuf *pkts[FP_BURST_MAX];
+	struct fp_burst out;
+	uint64_t prev, loops = 0;
+	unsigned int k;
+
+	FP_LOG(INFO, "lcore %u polls %u queue(s)", lc->id, lc->nb_q);
+	prev = rte_rdtsc();
+	for (;;) {
+		for (k = 0; k < lc->nb_q; k++) {
+			const struct fp_lcore_queue *q = &lc->q[k];
+			struct fp_queue_stats *s = &lc->qstats[k];
+			uint16_t n, sent = 0;
+			uint64_t now;
+
+			n = rte_eth_rx_burst(q->port, q->queue, pkts, burst);
+			if (n == 0) {
+				now = rte_rdtsc();
+				FP_STAT_ADD(s->idle_cycles, now - prev);
+				FP_STAT_ADD(s->polls, 1);
+				FP_STAT_ADD(s->empty_polls, 1);
+				prev = now;
+				continue;
+			}
+			fp_proc_burst(&lc->proc, pkts, n, &out);
+			if (out.nb_tx != 0)
+				sent = transmit(lc, q, &out);
+			rte_pktmbuf_free_bulk(pkts, out.nb_free);
+			now = rte_rdtsc();
+			publish(s, n, burst, &out, sent, now - prev);
+			prev = now;
+		}
+		if (unlikely(++loops % CONTROL_LOOPS == 0)) {
+			FP_STAT_ADD(lc->lstats.loops, CONTROL_LOOPS);
+			if (fp_app_quitting())
+				break;
+			if (lc->is_main)
+				control_tick(prev);
+		}
+	}
+	FP_STAT_ADD(lc->lstats.loops, loops % CONTROL_LOOPS);
+	FP_LOG(INFO, "lcore %u stopped after %llu loops", lc->id,
+		(unsigned long long)loops);
+	return 0;
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fastpath: a DPDK poll-mode, run-to-completion receive application.
+ * main() parses, initialises, launches, waits and tears down; everything
+ * else lives in its own module.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "fp_app.h"
+#include "fp_lcore.h"
+#include "fp_port.h"
+#include "fp_report.h"
+#include "fp_telemetry.h"
+#include "fp_worker.h"
+
+#define EXIT_BAD_INPUT 2
+
+RTE_LOG_REGISTER(fp_logtype, fastpath, INFO);
+
+struct fp_app fp_app;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	fp_app_request_quit();   /* only a flag: lcores finish their burst */
+}
+
+/* EAL takes argv[0..k) where argv[k] is the first "--"; the app the rest. */
+static int
+split_args(int argc, char **argv)
+{
+	int k;
+
+	for (k = 1; k < argc; k++)
+		if (strcmp(argv[k], "--") == 0)
+			return k;
+	return argc;
+}
+
+static int
+parse_app_args(int argc, char **argv, int k)
+{
+	char err[512], help[4096];
+	int rc;
+
+	fp_opts_defaults(&fp_app.opts);
+	/* the app's argv: program name, then what follows "--" */
+	if (k < argc)
+		argv[k] = argv[0];
+	rc = fp_opts_parse(&fp_app.opts, k < argc ? argc - k : 1,
+			k < argc ? &argv[k] : argv, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "fastpath: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	if (fp_app.opts.help) {
+		fp_opts_help(help, sizeof(help));
+		fputs(help, stdout);
+		fputs("\nEAL options come before \"--\" (e.g. -l 0,1 --vdev ...); see the README.\n",
+			stdout);
+		return EXIT_SUCCESS;
+	}
+	return -1;
+}
+
+static int
+start(char *err, size_t errlen)
+{
+	unsigned int id;
+	int rc;
+
+	fp_app.main_lcore = rte_get_main_lcore();
+	fp_app.tsc_hz = rte_get_tsc_hz();
+	rc = fp_ports_probe(&fp_app, err, errlen);
+	if (rc == 0)
+		rc = fp_lcores_plan(&fp_app, err, errlen);
+	if (rc == 0)
+		rc = fp_ports_setup(&fp_app, err, errlen);
+	if (rc == 0 && fp_telemetry_register() != 0)
+		rc = -EIO, snprintf(err, errlen, "telemetry registration failed");
+	if (rc == 0)
+		rc = fp_ports_start(&fp_app, err, errlen);
+	if (rc != 0)
+		return rc;
+	fp_app.start_tsc = rte_rdtsc();
+	RTE_LCORE_FOREACH_WORKER(id)
+		if (fp_app.lcores[id] != NULL)
+			rte_eal_remote_launch(fp_worker_main, fp_app.lcores[id], id);
+	return 0;
+}
+
+static int
+finish(void)
+{
+	struct fp_report_final *final;
+	int rc = 0;
+
+	fp_ports_stop(&fp_app);
+	final = fp_report_final_collect();
+	fp_ports_close(&fp_app);
+	if (final == NULL || fp_report_final_write(final,
+			fp_app.opts.stats_json, stdout) != 0)
+		rc = EXIT_FAILURE;
+	fp_report_final_free(final);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[512] = "";
+	int k, rc, status;
+
+	k = split_args(argc, argv);
+	status = parse_app_args(argc, argv, k);
+	if (status >= 0)
+		return status;
+
+	if (rte_eal_init(k, argv) < 0) {
+		fprintf(stderr, "fastpath: EAL initialisation failed: %s\n",
+			rte_strerror(rte_errno));
+		return rte_errno == EINVAL ? EXIT_BAD_INPUT : EXIT_FAILURE;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	rc = start(err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "fastpath: %s\n", err);
+		status = rc == -EINVAL ? EXIT_BAD_INPUT : EXIT_FAILURE;
+		fp_app_request_quit();
+	}
+	if (rc == 0 && fp_app.lcores[fp_app.main_lcore] != NULL)
+		fp_worker_main(fp_app.lcores[fp_app.main_lcore]);
+	else if (rc == 0)
+		fp_control_loop();
+	rte_eal_mp_wait_lcore();
+
+	if (rc == 0)
+		status = finish();
+	else
+		fp_ports_stop(&fp_app), fp_ports_close(&fp_app);
+	fp_lcores_free(&fp_app);
+	fp_pools_free(&fp_app);
+	rte_eal_cleanup();
+	return status;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FP_DROP_H
+#define FP_DROP_H
+
+/*
+ * Drop reasons. One X-macro generates the enum, the names (which are also
+ * the telemetry keys of /fastpath/drops) and the resource flag.
+ *
+ * Names follow Linux's enum skb_drop_reason (include/net/dropreason-core.h)
+ * where the meaning is the same. A "resource" reason is a loss for lack of
+ * resources (ring full, no mbuf): it also counts in softnet_stat "dropped".
+ * Protocol drops never do (DESIGN.md section 4).
+ *
+ * X(name, resource, description)
+ */
+#define FP_DROP_REASONS(X) \
+	X(NOT_SPECIFIED,   0, "drop with no more specific reason") \
+	X(PKT_TOO_SMALL,   0, "frame or header shorter than its headers say") \
+	X(OTHERHOST,       0, "frame not addressed to this host") \
+	X(IP_CSUM,         0, "bad IPv4 header checksum") \
+	X(IP_INHDR,        0, "bad IPv4 header (version, IHL, length)") \
+	X(IP_NOPROTO,      0, "no handler for the IP protocol") \
+	X(IP_INADDRERRORS, 0, "destination address not local") \
+	X(UDP_CSUM,        0, "bad UDP checksum") \
+	X(TCP_CSUM,        0, "bad TCP checksum") \
+	X(ICMP_CSUM,       0, "bad ICMP checksum") \
+	X(UNHANDLED_PROTO, 0, "ethertype or protocol not handled") \
+	X(IPV6_BAD_EXTHDR, 0, "bad IPv6 extension header chain") \
+	X(NO_SOCKET,       0, "no listener for the destination port") \
+	X(FULL_RING,       1, "tx ring full") \
+	X(NOMEM,           1, "no mbuf available") \
+	X(NO_TX_QUEUE,     1, "lcore has no tx queue on the port")
+
+enum fp_drop_reason {
+#define FP_DROP_ENUM(name, res, desc) FP_DROP_##name,
+	FP_DROP_REASONS(FP_DROP_ENUM)
+#undef FP_DROP_ENUM
+	FP_DROP_MAX
+};
+
+/* "PKT_TOO_SMALL" etc.; NULL for an out-of-range value. */
+const char *fp_drop_name(unsigned int reason);
+const char *fp_drop_desc(unsigned int reason);
+/* 1 when the reason is a resource drop (softnet_stat "dropped"). */
+int fp_drop_is_resource(unsigned int reason);
+
+#endif /* FP_DROP_H */

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fp_opts.h"
+#include "fp_util.h"
+
+enum {
+	OPT_PORTS = 256,
+	OPT_RXQ,
+	OPT_RXD,
+	OPT_TXD,
+	OPT_BURST,
+	OPT_RSS_KEY,
+	OPT_QUEUE_MAP,
+	OPT_MAIN_POLLS,
+	OPT_IDLE_EXIT,
+	OPT_STATS_JSON,
+	OPT_MBUFS,
+	OPT_MBUF_CACHE,
+	OPT_HELP,
+};
+
+/* One table drives getopt_long and --help. */
+static const struct opt_desc {
+	const char *name;
+	int has_arg;
+	int val;
+	const char *arg;
+	const char *help;
+} opt_table[] = {
+	{ "ports", required_argument, OPT_PORTS, "LIST",
+	  "ports to use, e.g. 0,2 or 0-3 (default: every port EAL probed)" },
+	{ "rxq", required_argument, OPT_RXQ, "N",
+	  "rx queues per port, 1..1024 (default: one per polling lcore, capped by the device)" },
+	{ "rxd", required_argument, OPT_RXD, "N",
+	  "rx descriptors per queue, 8..32768, adjusted to the device (default 1024)" },
+	{ "txd", required_argument, OPT_TXD, "N",
+	  "tx descriptors per queue, 8..32768, adjusted to the device (default 1024)" },
+	{ "burst", required_argument, OPT_BURST, "N",
+	  "packets per rx burst, 1..512 (default 32)" },
+	{ "rss-key", required_argument, OPT_RSS_KEY, "KEY",
+	  "RSS Toeplitz key: default (the driver's) or symmetric (default: default)" },
+	{ "queue-map", required_argument, OPT_QUEUE_MAP, "MAP",
+	  "(port,queue,lcore),... which lcore polls which rx queue (default: round-robin over worker lcores)" },
+	{ "main-polls", no_argument, OPT_MAIN_POLLS, NULL,
+	  "let the main lcore poll queues too (default: housekeeping only)" },
+	{ "idle-exit", required_argument, OPT_IDLE_EXIT, "MS",
+	  "exit once no queue received a packet for MS ms, 1..86400000 (default: off)" },
+	{ "stats-json", required_argument, OPT_STATS_JSON, "FILE",
+	  "write the final counters as one JSON object to FILE at exit (default: none)" },
+	{ "mbufs", required_argument, OPT_MBUFS, "N",
+	  "mbufs per mempool (default: sized from queues, descriptors, caches and bursts)" },
+	{ "mbuf-cache", required_argument, OPT_MBUF_CACHE, "N",
+	  "per-lcore mempool cache, 0..512 (default 256)" },
+	{ "help", no_argument, OPT_HELP, NULL, "print this help and exit" },
+};
+
+#define NB_OPTS (sizeof(opt_table) / sizeof(opt_table[0]))
+
+void
+fp_opts_defaults(struct fp_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->rxd = FP_DEF_RXD;
+	o->txd = FP_DEF_TXD;
+	o->burst = FP_DEF_BURST;
+	o->rss_key = FP_RSS_KEY_DEFAULT;
+	o->mbuf_cache = FP_DEF_MBUF_CACHE;
+}
+
+const char *
+fp_rss_key_name(enum fp_rss_key k)
+{
+	return k == FP_RSS_KEY_SYMMETRIC ? "symmetric" : "default";
+}
+
+static int
+num_opt(const char *name, const char *arg, uint64_t min, uint64_t max,
+		uint64_t *out, char *err, size_t errlen)
+{
+	if (fp_parse_u64(arg, min, max, out) != 0)
+		return fp_err(err, errlen,
+			"--%s: invalid value '%s'; expected a whole number %llu..%llu",
+			name, arg, (unsigned long long)min,
+			(unsigned long long)max);
+	return 0;
+}
+
+/* "0,2,4-6": port ids, no duplicates. */
+static int
+parse_ports(const char *s, struct fp_opts *o, char *err, size_t errlen)
+{
+	char buf[256], *save = NULL, *tok;
+	bool seen[FP_MAX_PORTS] = { false };
+
+	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+		return fp_err(err, errlen,
+			"--ports: invalid list '%s'; expected ids 0..%d like 0,1 or 0-3",
+			s, FP_MAX_PORTS - 1);
+	strcpy(buf, s);
+	o->nb_ports = 0;
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		uint64_t lo, hi, p;
+
+		if (dash != NULL)
+			*dash = '\0';
+		if (fp_parse_u64(tok, 0, FP_MAX_PORTS - 1, &lo) != 0 ||
+				(dash != NULL && (fp_parse_u64(dash + 1, lo,
+					FP_MAX_PORTS - 1, &hi) != 0)))
+			return fp_err(err, errlen,
+				"--ports: invalid list '%s'; expected ids 0..%d like 0,1 or 0-3",
+				s, FP_MAX_PORTS - 1);
+		if (dash == NULL)
+			hi = lo;
+		for (p = lo; p <= hi; p++) {
+			if (seen[p])
+				return fp_err(err, errlen,
+					"--ports: port %llu listed twice in '%s'",
+					(unsigned long long)p, s);
+			seen[p] = true;
+			o->ports[o->nb_ports++] = (uint16_t)p;
+		}
+	}
+	if (o->nb_ports == 0)
+		return fp_err(err, errlen, "--ports: empty list");
+	o->ports_set = true;
+	return 0;
+}
+
+static int
+apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
+{
+	const char *name = NULL;
+	uint64_t v = 0;
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < NB_OPTS; i++)
+		if (opt_table[i].val == c)
+			name = opt_table[i].name;
+
+	switch (c) {
+	case OPT_PORTS:
+		return parse_ports(arg, o, err, errlen);
+	case OPT_RXQ:
+		rc = num_opt(name, arg, 1, FP_MAX_QUEUES, &v, err, errlen);
+		o->rxq = (uint16_t)v;
+		break;
+	case OPT_RXD:
+		rc = num_opt(name, arg, FP_MIN_DESC, FP_MAX_DESC, &v, err, errlen);
+		o->rxd = (uint16_t)v;
+		break;
+	case OPT_TXD:
+		rc = num_opt(name, arg, FP_MIN_DESC, FP_MAX_DESC, &v, err, errlen);
+		o->txd = (uint16_t)v;
+		break;
+	case OPT_BURST:
+		rc = num_opt(name, arg, 1, FP_BURST_MAX_OPT, &v, err, errlen);
+		o->burst = (uint16_t)v;
+		break;
+	case OPT_RSS_KEY:
+		if (strcmp(arg, "default") == 0)
+			o->rss_key = FP_RSS_KEY_DEFAULT;
+		else if (strcmp(arg, "symmetric") == 0)
+			o->rss_key = FP_RSS_KEY_SYMMETRIC;
+		else
+			return fp_err(err, errlen,
+				"--rss-key: invalid value '%s'; expected default or symmetric",
+				arg);
+		break;
+	case OPT_QUEUE_MAP: {
+		char msg[200];
+
+		if (fp_qmap_parse(arg, &o->qmap, msg, sizeof(msg)) != 0)
+			return fp_err(err, errlen, "--queue-map: %s", msg);
+		o->qmap_set = true;
+		break;
+	}
+	case OPT_MAIN_POLLS:
+		o->main_polls = true;
+		break;
+	case OPT_IDLE_EXIT:
+		rc = num_opt(name, arg, 1, FP_MAX_IDLE_EXIT_MS, &v, err, errlen);
+		o->idle_exit_ms = (uint32_t)v;
+		break;
+	case OPT_STATS_JSON:
+		if (arg[0] == '\0' || strlen(arg) >= sizeof(o->stats_json))
+			return fp_err(err, errlen,
+				"--stats-json: expected a file path of 1..%zu characters",
+				sizeof(o->stats_json) - 1);
+		strcpy(o->stats_json, arg);
+		break;
+	case OPT_MBUFS:
+		rc = num_opt(name, arg, 1, FP_MAX_MBUFS, &v, err, errlen);
+		o->mbufs = (uint32_t)v;
+		break;
+	case OPT_MBUF_CACHE:
+		rc = num_opt(name, arg, 0, FP_MAX_MBUF_CACHE, &v, err, errlen);
+		o->mbuf_cache = (uint16_t)v;
+		break;
+	case OPT_HELP:
+		o->help = true;
+		break;
+	default:
+		return fp_err(err, errlen, "internal: unhandled option %d", c);
+	}
+	return rc;
+}
+
+int
+fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
+		size_t errlen)
+{
+	struct option lopts[NB_OPTS + 1];
+	unsigned int i;
+	int c, idx;
+
+	memset(lopts, 0, sizeof(lopts));
+	for (i = 0; i < NB_OPTS; i++) {
+		lopts[i].name = opt_table[i].name;
+		lopts[i].has_arg = opt_table[i].has_arg;
+		lopts[i].val = opt_table[i].val;
+	}
+	optind = 0;      /* full re-initialisation: EAL has used getopt too */
+	opterr = 0;      /* we print our own, single-line errors */
+	for (;;) {
+		int rc, before = optind ? optind : 1;
+
+		c = getopt_long(argc, argv, "+:h", lopts, &idx);
+		if (c == -1)
+			break;
+		if (c == 'h')
+			c = OPT_HELP;
+		if (c == '?' || c == ':') {
+			const char *bad = argv[before < argc ? before : argc - 1];
+
+			if (c == ':')
+				return fp_err(err, errlen,
+					"%s: missing value; see --help", bad);
+			return fp_err(err, errlen,
+				"unknown option '%s'; see --help for the valid ones",
+				bad);
+		}
+		rc = apply(o, c, optarg, err, errlen);
+		if (rc != 0)
+			return rc;
+	}
+	if (optind < argc)
+		return fp_err(err, errlen,
+			"unexpected argument '%s'; app options take the form --name [value]",
+			argv[optind]);
+	if (o->qmap_set && o->rxq != 0)
+		return fp_err(err, errlen,
+			"--rxq conflicts with --queue-map: the map sets the queues of each port");
+	if (o->mbuf_cache > 0 && o->mbufs != 0 && (uint64_t)o->mbuf_cache * 3 > (uint64_t)o->mbufs * 2)
+		return fp_err(err, errlen,
+			"--mbuf-cache: %u is too large for --mbufs %u (at most mbufs/1.5)",
+			o->mbuf_cache, o->mbufs);
+	return 0;
+}
+
+int
+fp_opts_help(char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+	int w;
+
+	w = snprintf(buf, len,
+		"Usage: fastpath [EAL options] -- [app options]\n\nApp options:\n");
+	if (w < 0 || (size_t)w >= len)
+		return -ENOSPC;
+	used = (size_t)w;
+	for (i = 0; i < NB_OPTS; i++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "--%s%s%s", opt_table[i].name,
+			opt_table[i].arg ? " " : "",
+			opt_table[i].arg ? opt_table[i].arg : "");
+		w = snprintf(buf + used, len - used, "  %-22s %s\n", left,
+				opt_table[i].help);
+		if (w < 0 || (size_t)w >= len - used)
+			return -ENOSPC;
+		used += (size_t)w;
+	}
+	return (int)used;
+}

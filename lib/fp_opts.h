@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FP_OPTS_H
+#define FP_OPTS_H
+
+/*
+ * Application options (everything after EAL's "--"). Parsing is pure: it
+ * fills struct fp_opts or returns -EINVAL with one line naming the option
+ * and what is valid. Checks that need the running system (ports, queues,
+ * lcores) are made by the app before any port starts, with fp_qmap.
+ */
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fp_qmap.h"
+
+#define FP_DEF_RXD 1024
+#define FP_DEF_TXD 1024
+#define FP_DEF_BURST 32
+#define FP_DEF_MBUF_CACHE 256
+#define FP_MIN_DESC 8
+#define FP_MAX_DESC 32768
+#define FP_MAX_MBUF_CACHE 512        /* RTE_MEMPOOL_CACHE_MAX_SIZE */
+#define FP_MAX_MBUFS (1u << 30)
+#define FP_BURST_MAX_OPT 512       /* FP_BURST_MAX */
+#define FP_MAX_IDLE_EXIT_MS 86400000u /* a day */
+
+enum fp_rss_key {
+	FP_RSS_KEY_DEFAULT,    /* the driver's key */
+	FP_RSS_KEY_SYMMETRIC,  /* 0x6d5a repeated: both directions, one queue */
+};
+
+struct fp_opts {
+	uint16_t ports[FP_MAX_PORTS];
+	unsigned int nb_ports;
+	bool ports_set;             /* --ports given; else every probed port */
+	uint16_t rxq;               /* rx queues per port; 0 = auto */
+	uint16_t rxd;
+	uint16_t txd;
+	uint16_t burst;
+	enum fp_rss_key rss_key;
+	struct fp_qmap qmap;
+	bool qmap_set;
+	bool main_polls;
+	uint32_t idle_exit_ms;      /* 0 = run until a signal */
+	char stats_json[PATH_MAX];  /* "" = none */
+	uint32_t mbufs;             /* mbufs per pool; 0 = sized automatically */
+	uint16_t mbuf_cache;
+	bool help;
+};
+
+/* Defaults (what "no options" means). */
+void fp_opts_defaults(struct fp_opts *o);
+
+/*
+ * Parse argv[1..argc-1] (argv[0] is the program name) with getopt_long.
+ * 0 on success, -EINVAL with a message in err on the first bad option.
+ */
+int fp_opts_parse(struct fp_opts *o, int argc, char **argv,
+		char *err, size_t errlen);
+
+/* The --help text: every option with its default. */
+int fp_opts_help(char *buf, size_t len);
+
+/* "default" / "symmetric" */
+const char *fp_rss_key_name(enum fp_rss_key k);
+
+#endif /* FP_OPTS_H */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FP_STATS_H
+#define FP_STATS_H
+
+/*
+ * Per-queue and per-lcore counters.
+ *
+ * One writer: each struct belongs to the lcore that polls the queue; it adds
+ * into locals during a burst and publishes once per burst with relaxed
+ * atomic stores (FP_STAT_ADD). Readers (the telemetry thread, the main
+ * lcore) take relaxed atomic loads through fp_queue_stats_read() and never
+ * write. Nothing here is a read-modify-write atomic.
+ */
+#include <stdint.h>
+#include <stddef.h>
+
+#include "fp_drop.h"
+
+#define FP_CACHE_LINE 64
+#define FP_BURST_MAX 512
+/* Burst-size histogram buckets: [1], [2,3], [4,7], ..., [512,1023]. */
+#define FP_HIST_BUCKETS 10
+
+/* Single-writer add: plain read of our own value, relaxed atomic store. */
+#define FP_STAT_ADD(field, v) \
+	__atomic_store_n(&(field), (field) + (v), __ATOMIC_RELAXED)
+
+struct fp_queue_stats {
+	uint64_t packets;      /* taken from the rx queue: softnet "processed" */
+	uint64_t bytes;        /* sum of pkt_len of those packets */
+	uint64_t delivered;    /* handed to the upper layer / a listener */
+	uint64_t drops;        /* dropped by the app, every reason */
+	uint64_t res_drops;    /* resource drops (subset of drops): "dropped" */
+	uint64_t tx;           /* replies or forwards handed to the tx ring */
+	uint64_t time_squeeze; /* polls that returned a full burst */
+	uint64_t polls;
+	uint64_t empty_polls;
+	uint64_t busy_cycles;  /* TSC cycles of polls that returned packets */
+	uint64_t idle_cycles;  /* TSC cycles of empty polls */
+	uint64_t burst_hist[FP_HIST_BUCKETS];
+} __attribute__((aligned(FP_CACHE_LINE)));
+
+struct fp_lcore_stats {
+	uint64_t loops;                       /* poll-loop iterations */
+	uint64_t drop_reason[FP_DROP_MAX];    /* app drops by reason */
+} __attribute__((aligned(FP_CACHE_LINE)));
+
+/* Histogram bucket of a non-empty burst of n packets: floor(log2(n)). */
+static inline unsigned int
+fp_hist_bucket(unsigned int n)
+{
+	unsigned int b = 31u - (unsigned int)__builtin_clz(n | 1u);
+
+	return b < FP_HIST_BUCKETS ? b : FP_HIST_BUCKETS - 1;
+}
+
+/* "burst_1", "burst_2_3", ... for bucket b. Returns snprintf's result. */
+int fp_hist_bucket_name(unsigned int b, char *buf, size_t len);
+
+/* Snapshot src into dst with relaxed atomic loads (reader side). */
+void fp_queue_stats_read(struct fp_queue_stats *dst,
+		const struct fp_queue_stats *src);
+void fp_lcore_stats_read(struct fp_lcore_stats *dst,
+		const struct fp_lcore_stats *src);
+/* dst += src, field by field (on snapshots, not on live counters). */
+void fp_queue_stats_add(struct fp_queue_stats *dst,
+		const struct fp_queue_stats *src);
+
+/* Busy cycles per packet, 0 when no packet. */
+uint64_t fp_stats_cycles_per_packet(uint64_t busy_cycles, uint64_t packets);
+/* Share of busy cycles in percent (0..100), 0 when no cycle counted. */
+uint64_t fp_stats_busy_pct(uint64_t busy_cycles, uint64_t idle_cycles);
+/* Packets the app has settled one way or another. */
+uint64_t fp_stats_accounted(const struct fp_queue_stats *s);
+/*
+ * Packets the port reported (ipackets, read BEFORE the counters) that no
+ * counter explains. A negative difference only means packets arrived
+ * between the two reads, so it is reported as 0. When the port is stopped
+ * the two reads are exact and 0 is the only correct value.
+ */
+uint64_t fp_stats_unaccounted(uint64_t ipackets,
+		const struct fp_queue_stats *s);
+
+#endif /* FP_STATS_H */

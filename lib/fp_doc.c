@@ -181,18 +181,16 @@ fp_doc_write_json(const struct fp_doc *d, FILE *f)
 const struct fp_doc_entry *
 fp_doc_next_dict(const struct fp_doc *d, unsigned int *pos)
 {
-	unsigned int i;
-	int depth = 0;
+	unsigned int i, j;
 
+	/* *pos is always at the root level: just after an entry or a dict */
 	for (i = *pos; i < d->n; i++) {
-		if (d->e[i].type == FP_DOC_DICT && depth == 0) {
-			*pos = i + 1;
-			return &d->e[i];
-		}
-		if (d->e[i].type == FP_DOC_DICT)
-			depth++;
-		else if (d->e[i].type == FP_DOC_END)
-			depth--;
+		if (d->e[i].type != FP_DOC_DICT)
+			continue;
+		for (j = i + 1; j < d->n && d->e[j].type != FP_DOC_END; j++)
+			;
+		*pos = j + 1;
+		return &d->e[i];
 	}
 	*pos = d->n;
 	return NULL;

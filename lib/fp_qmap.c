@@ -78,9 +78,12 @@ fp_qmap_parse(const char *s, struct fp_qmap *m, char *err, size_t errlen)
 		m->e[m->n].lcore = (uint16_t)v[2];
 		m->n++;
 		p = skip_blank(p);
-		if (*p == ',')
+		if (*p == ',') {
 			p = skip_blank(p + 1);
-		else if (*p != '\0')
+			if (*p == '\0')
+				return fp_err(err, errlen,
+					"trailing ',' after entry %u", m->n);
+		} else if (*p != '\0')
 			return fp_err(err, errlen,
 				"expected ',' between entries at \"%s\"", p);
 	}

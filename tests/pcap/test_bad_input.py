@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Bad input: one line on stderr naming the problem, exit status 2, and no
+port started (no lcore launched, no summary printed)."""
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fastpath_run as fr  # noqa: E402
+import pcapgen  # noqa: E402
+
+# (label, app args, text the error line must contain, lcores, extra vdevs)
+CASES = [
+    ("burst not a number", ["--burst", "abc"], "--burst", "0,1"),
+    ("burst zero", ["--burst", "0"], "--burst", "0,1"),
+    ("burst too large", ["--burst", "513"], "1..512", "0,1"),
+    ("rxd negative", ["--rxd", "-5"], "--rxd", "0,1"),
+    ("txd trailing garbage", ["--txd", "64k"], "--txd", "0,1"),
+    ("rxq zero", ["--rxq", "0"], "--rxq", "0,1"),
+    ("more queues than the port has", ["--rxq", "5"], "port 0 has 1 rx queue(s)", "0,1"),
+    ("queue map: unknown port", ["--queue-map", "(9,0,1)"], "port 9 is not in use", "0,1"),
+    ("queue map: syntax", ["--queue-map", "(0,0)"], "--queue-map", "0,1"),
+    ("queue map: lcore not enabled", ["--queue-map", "(0,0,5)"], "lcore 5 is not enabled", "0,1"),
+    ("queue map: main lcore without --main-polls", ["--queue-map", "(0,0,0)"], "--main-polls", "0,1"),
+    ("queue map: queue beyond the device", ["--queue-map", "(0,1,1)"], "has 1 rx queue(s)", "0,1"),
+    ("queue map: with --rxq", ["--rxq", "1", "--queue-map", "(0,0,1)"], "--rxq", "0,1"),
+    ("unknown option", ["--bogus"], "--bogus", "0,1"),
+    ("missing value", ["--burst"], "--burst", "0,1"),
+    ("stray argument", ["extra"], "extra", "0,1"),
+    ("rss key", ["--rss-key", "asym"], "--rss-key", "0,1"),
+    ("ports: missing port", ["--ports", "3"], "port 3 does not exist", "0,1"),
+    ("ports: bad list", ["--ports", "0,,x"], "--ports", "0,1"),
+    ("no lcore to poll", [], "no lcore to poll", "0"),
+    ("mbufs too small", ["--mbufs", "100", "--mbuf-cache", "0"], "--mbufs: 100 is too small", "0,1"),
+    ("idle-exit not a number", ["--idle-exit", "soon"], "--idle-exit", "0,1"),
+]
+
+
+def run_case(pcap, label, args, needle, lcores):
+    name = "bad_input"
+    cmd = [fr.BINARY] + fr.eal_args(name, ["net_pcap0,rx_pcap=" + pcap], lcores, 256)
+    cmd += ["--"] + args
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    res = fr.Result(p.returncode, p.stdout, p.stderr, None)
+    lines = res.fp_errors()
+    problems = []
+    if p.returncode != 2:
+        problems.append("exit status %d, want 2" % p.returncode)
+    if len(lines) != 1:
+        problems.append("%d fastpath: lines on stderr, want 1: %r" % (len(lines), lines))
+    elif needle not in lines[0]:
+        problems.append("error %r does not contain %r" % (lines[0], needle))
+    if re.search(r"lcore \d+ polls \d+ queue", p.stderr) or "softnet_stat" in p.stdout:
+        problems.append("an lcore started or a summary was printed")
+    return problems
+
+
+def bad_options():
+    c = fr.Checker("bad_options")
+    pcap = os.path.join(fr.workdir("bad_input"), "one.pcap")
+    pcapgen.write_pcap(pcap, [pcapgen.udp_frame()])
+    for label, args, needle, lcores in CASES:
+        for prob in run_case(pcap, label, args, needle, lcores):
+            c.true("%s (%s): %s" % (label, " ".join(args), prob), False)
+        c.checks += 1
+    return c.done()
+
+
+def no_port():
+    """No vdev and no PCI: a clear error, status 2."""
+    c = fr.Checker("no_port")
+    cmd = [fr.BINARY] + fr.eal_args("no_port", [], "0,1", 256) + ["--"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    lines = [l for l in p.stderr.splitlines() if l.startswith("fastpath:")]
+    c.eq("exit status", p.returncode, 2)
+    c.eq("one error line", len(lines), 1)
+    c.true("names the problem: %r" % lines, lines and "no port" in lines[0])
+    return c.done()
+
+
+def eal_error():
+    """An EAL error ends with a clear message and a non-zero status."""
+    c = fr.Checker("eal_error")
+    cmd = [fr.BINARY, "--no-pci", "--no-huge", "--file-prefix", fr.prefix("eal_error"),
+           "--lcores", "0-z", "--"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    c.true("non-zero exit", p.returncode != 0)
+    c.true("clear message", "fastpath: EAL initialisation failed" in p.stderr)
+    return c.done()
+
+
+def help_text():
+    c = fr.Checker("help")
+    p = subprocess.run([fr.BINARY, "--", "--help"], capture_output=True, text=True, timeout=30)
+    c.eq("exit status", p.returncode, 0)
+    for opt in ("--ports", "--rxq", "--rxd", "--txd", "--burst", "--rss-key",
+                "--queue-map", "--main-polls", "--idle-exit", "--stats-json",
+                "--mbufs", "--mbuf-cache"):
+        c.true("help lists " + opt, opt in p.stdout)
+    c.true("help gives defaults", "default 32" in p.stdout and "default 1024" in p.stdout)
+    return c.done()
+
+
+TESTS = {"bad_options": bad_options, "no_port": no_port, "eal_error": eal_error,
+         "help": help_text}
+
+if __name__ == "__main__":
+    fr.main(TESTS)

@@ -7,6 +7,7 @@ else --no-huge. --no-pci keeps the host's own NICs out of every test.
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,9 +41,11 @@ def hugepages_free_mb():
 
 
 def mem_args(mb=512):
-    """EAL memory arguments: hugepages when `mb` of them are free."""
+    """EAL memory arguments: hugepages when `mb` of them are free. With
+    --huge-unlink the hugepage files go at start, so nothing is left
+    reserved when a run ends (a test needing secondaries must not use it)."""
     if hugepages_free_mb() >= mb:
-        return ["-m", str(mb)]
+        return ["-m", str(mb), "--huge-unlink"]
     return ["--no-huge", "-m", str(mb)]
 
 
@@ -85,7 +88,10 @@ def run(name, vdevs, app_args=(), lcores="0,1", timeout=60, mem=512, idle_ms=300
     if idle_ms:
         cmd += ["--idle-exit", str(idle_ms)]
     cmd += ["--stats-json", stats_path] + list(app_args)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    finally:
+        cleanup(name)
     stats = None
     if os.path.exists(stats_path):
         with open(stats_path) as f:
@@ -103,6 +109,11 @@ def start(name, vdevs, app_args=(), lcores="0,1", mem=512):
     cmd += list(app_args)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     return p, stats_path
+
+
+def cleanup(name):
+    """Remove the EAL runtime directory a run left (EAL keeps it)."""
+    shutil.rmtree(os.path.join(RUNTIME, prefix(name)), ignore_errors=True)
 
 
 def telemetry_socket(name):

@@ -43,6 +43,7 @@ def run_case(pcap, label, args, needle, lcores):
     cmd = [fr.BINARY] + fr.eal_args(name, ["net_pcap0,rx_pcap=" + pcap], lcores, 256)
     cmd += ["--"] + args
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    fr.cleanup(name)
     res = fr.Result(p.returncode, p.stdout, p.stderr, None)
     lines = res.fp_errors()
     problems = []
@@ -73,6 +74,7 @@ def no_port():
     c = fr.Checker("no_port")
     cmd = [fr.BINARY] + fr.eal_args("no_port", [], "0,1", 256) + ["--"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    fr.cleanup("no_port")
     lines = [l for l in p.stderr.splitlines() if l.startswith("fastpath:")]
     c.eq("exit status", p.returncode, 2)
     c.eq("one error line", len(lines), 1)
@@ -86,6 +88,7 @@ def eal_error():
     cmd = [fr.BINARY, "--no-pci", "--no-huge", "--file-prefix", fr.prefix("eal_error"),
            "--lcores", "0-z", "--"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    fr.cleanup("eal_error")
     c.true("non-zero exit", p.returncode != 0)
     c.true("clear message", "fastpath: EAL initialisation failed" in p.stderr)
     return c.done()

@@ -48,6 +48,7 @@ def live():
             p.kill()
             out, err = p.communicate()
         elapsed = time.monotonic() - t0
+        fr.cleanup(name)
 
     s1, s2 = r1["/fastpath/softnet_stat"], r2["/fastpath/softnet_stat"]
     c.eq("softnet lcores", sorted(s2), ["1", "2"])

@@ -23,17 +23,9 @@ fp_queue_stats_read(struct fp_queue_stats *dst,
 {
 	unsigned int i;
 
-	dst->packets = LOAD(&src->packets);
-	dst->bytes = LOAD(&src->bytes);
-	dst->delivered = LOAD(&src->delivered);
-	dst->drops = LOAD(&src->drops);
-	dst->res_drops = LOAD(&src->res_drops);
-	dst->tx = LOAD(&src->tx);
-	dst->time_squeeze = LOAD(&src->time_squeeze);
-	dst->polls = LOAD(&src->polls);
-	dst->empty_polls = LOAD(&src->empty_polls);
-	dst->busy_cycles = LOAD(&src->busy_cycles);
-	dst->idle_cycles = LOAD(&src->idle_cycles);
+#define READ_FIELD(f) dst->f = LOAD(&src->f);
+	FP_QUEUE_STATS_FIELDS(READ_FIELD)
+#undef READ_FIELD
 	for (i = 0; i < FP_HIST_BUCKETS; i++)
 		dst->burst_hist[i] = LOAD(&src->burst_hist[i]);
 }
@@ -55,17 +47,9 @@ fp_queue_stats_add(struct fp_queue_stats *dst,
 {
 	unsigned int i;
 
-	dst->packets += src->packets;
-	dst->bytes += src->bytes;
-	dst->delivered += src->delivered;
-	dst->drops += src->drops;
-	dst->res_drops += src->res_drops;
-	dst->tx += src->tx;
-	dst->time_squeeze += src->time_squeeze;
-	dst->polls += src->polls;
-	dst->empty_polls += src->empty_polls;
-	dst->busy_cycles += src->busy_cycles;
-	dst->idle_cycles += src->idle_cycles;
+#define ADD_FIELD(f) dst->f += src->f;
+	FP_QUEUE_STATS_FIELDS(ADD_FIELD)
+#undef ADD_FIELD
 	for (i = 0; i < FP_HIST_BUCKETS; i++)
 		dst->burst_hist[i] += src->burst_hist[i];
 }

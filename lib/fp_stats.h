@@ -25,18 +25,25 @@
 #define FP_STAT_ADD(field, v) \
 	__atomic_store_n(&(field), (field) + (v), __ATOMIC_RELAXED)
 
+/* The scalar per-queue counters; one list serves the struct, the snapshot
+ * and the sum, so a new counter cannot be missed in one of them. */
+#define FP_QUEUE_STATS_FIELDS(X) \
+	X(packets)      /* taken from the rx queue: softnet "processed" */ \
+	X(bytes)        /* sum of pkt_len of those packets */ \
+	X(delivered)    /* handed to the upper layer / a listener */ \
+	X(drops)        /* dropped by the app, every reason */ \
+	X(res_drops)    /* resource drops (subset of drops): "dropped" */ \
+	X(tx)           /* replies or forwards handed to the tx ring */ \
+	X(time_squeeze) /* polls that returned a full burst */ \
+	X(polls) \
+	X(empty_polls) \
+	X(busy_cycles)  /* TSC cycles of polls that returned packets */ \
+	X(idle_cycles)  /* TSC cycles of empty polls */
+
 struct fp_queue_stats {
-	uint64_t packets;      /* taken from the rx queue: softnet "processed" */
-	uint64_t bytes;        /* sum of pkt_len of those packets */
-	uint64_t delivered;    /* handed to the upper layer / a listener */
-	uint64_t drops;        /* dropped by the app, every reason */
-	uint64_t res_drops;    /* resource drops (subset of drops): "dropped" */
-	uint64_t tx;           /* replies or forwards handed to the tx ring */
-	uint64_t time_squeeze; /* polls that returned a full burst */
-	uint64_t polls;
-	uint64_t empty_polls;
-	uint64_t busy_cycles;  /* TSC cycles of polls that returned packets */
-	uint64_t idle_cycles;  /* TSC cycles of empty polls */
+#define FP_QSTAT_MEMBER(f) uint64_t f;
+	FP_QUEUE_STATS_FIELDS(FP_QSTAT_MEMBER)
+#undef FP_QSTAT_MEMBER
 	uint64_t burst_hist[FP_HIST_BUCKETS];
 } __attribute__((aligned(FP_CACHE_LINE)));
 

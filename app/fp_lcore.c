@@ -22,6 +22,7 @@ lcore_get(struct fp_app *a, unsigned int id)
 	lc->id = id;
 	lc->is_main = id == a->main_lcore;
 	lc->proc.lstats = &lc->lstats;
+	lc->proc.conf = &a->opts.rx;
 	a->lcores[id] = lc;
 	a->nb_polling++;
 	return lc;
@@ -124,6 +125,25 @@ fp_lcores_plan(struct fp_app *a, char *err, size_t errlen)
 	for (i = 0; i < a->nb_ports; i++)
 		a->ports[i].nb_rxq = nb_rxq[i];
 
+	for (i = 0; i < a->opts.rx.listen.n; i++)
+		if (a->opts.rx.listen.l[i].action == FP_ACT_SEQ)
+			break;
+	if (i < a->opts.rx.listen.n) {
+		/* seq sources are tracked per lcore */
+		for (id = 0; id < RTE_MAX_LCORE; id++) {
+			struct fp_lcore *lc = a->lcores[id];
+
+			if (lc == NULL)
+				continue;
+			lc->proc.seq = rte_zmalloc_socket("fp_seq",
+					sizeof(*lc->proc.seq), RTE_CACHE_LINE_SIZE,
+					(int)rte_lcore_to_socket_id(id));
+			if (lc->proc.seq == NULL)
+				return fp_err(err, errlen,
+					"cannot allocate the seq table of lcore %u (%zu bytes)",
+					id, sizeof(*lc->proc.seq)), -ENOMEM;
+		}
+	}
 	RTE_LCORE_FOREACH_WORKER(id)
 		if (a->lcores[id] == NULL)
 			FP_LOG(WARNING, "worker lcore %u has no queue to poll and stays idle", id);
@@ -137,6 +157,8 @@ fp_lcores_free(struct fp_app *a)
 	unsigned int id;
 
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		if (a->lcores[id] != NULL)
+			rte_free(a->lcores[id]->proc.seq);
 		rte_free(a->lcores[id]);
 		a->lcores[id] = NULL;
 	}

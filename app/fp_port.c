@@ -80,6 +80,26 @@ fp_ports_probe(struct fp_app *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* What the receive path needs to know of the port. */
+static int
+rx_port_conf(struct fp_app *a, const struct fp_port *p)
+{
+	struct fp_rx_port *rp = &a->opts.rx.port[p->id];
+	struct rte_ether_addr mac;
+	uint16_t mtu = RTE_ETHER_MTU;
+	int rc;
+
+	rc = rte_eth_macaddr_get(p->id, &mac);
+	if (rc != 0)
+		return rc;
+	memcpy(rp->mac, mac.addr_bytes, 6);
+	if (rte_eth_dev_get_mtu(p->id, &mtu) != 0)
+		mtu = RTE_ETHER_MTU;
+	rp->mtu = mtu;
+	rp->keep_crc = a->opts.rx_fcs;
+	return 0;
+}
+
 static int
 configure_port(struct fp_app *a, struct fp_port *p, char *err, size_t errlen)
 {
@@ -99,6 +119,8 @@ configure_port(struct fp_app *a, struct fp_port *p, char *err, size_t errlen)
 	/* Trust checksum offloads where the device has them (DESIGN.md 3). */
 	p->rx_offloads = info.rx_offload_capa & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 			RTE_ETH_RX_OFFLOAD_UDP_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM);
+	if (o->rx_fcs && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_KEEP_CRC))
+		p->rx_offloads |= RTE_ETH_RX_OFFLOAD_KEEP_CRC;
 	conf.rxmode.offloads = p->rx_offloads;
 	/* RSS on IP/UDP/TCP, masked by what the device offers. */
 	p->rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
@@ -119,6 +141,9 @@ configure_port(struct fp_app *a, struct fp_port *p, char *err, size_t errlen)
 		p->rss_hf = 0;
 	}
 	rc = rte_eth_dev_configure(p->id, p->nb_rxq, p->nb_txq, &conf);
+	if (rc != 0)
+		goto fail;
+	rc = rx_port_conf(a, p);
 	if (rc != 0)
 		goto fail;
 

@@ -278,6 +278,7 @@ build_ports(struct fp_doc *d, const char *param)
 		fp_doc_u64(d, "delivered", sum[i].delivered);
 		fp_doc_u64(d, "dropped", sum[i].drops);
 		fp_doc_u64(d, "responded", sum[i].tx);
+		fp_doc_u64(d, "held", sum[i].held - sum[i].released);
 		fp_doc_u64(d, "unaccounted",
 			fp_stats_unaccounted(st[i].ipackets, &sum[i]));
 		fp_doc_u64(d, "rx_queues", p->nb_rxq);
@@ -305,6 +306,44 @@ doc_lcore_list(struct fp_doc *d)
 	fp_doc_str(d, "polling_lcores", buf);
 }
 
+static void
+doc_mac(struct fp_doc *d, const uint8_t *m)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x",
+		m[0], m[1], m[2], m[3], m[4], m[5]);
+	fp_doc_str(d, "mac", buf);
+}
+
+/* "local_ips": the --local-ip addresses, or "" in sink mode. */
+static void
+doc_local(struct fp_doc *d)
+{
+	const struct fp_local *l = &fp_app.opts.rx.local;
+	char buf[FP_DOC_STR_MAX] = "", a[64];
+	size_t used = 0;
+	unsigned int i;
+
+	for (i = 0; i < l->nb_v4 + l->nb_v6; i++) {
+		struct fp_ip ip = { .family = i < l->nb_v4 ? FP_AF_INET : FP_AF_INET6 };
+
+		if (i < l->nb_v4)
+			memcpy(ip.b, &l->v4[i], 4);
+		else
+			memcpy(ip.b, l->v6[i - l->nb_v4], 16);
+		fp_ip_format(&ip, a, sizeof(a));
+		if (used + strlen(a) + 5 >= sizeof(buf)) {
+			strcpy(buf + used, ",...");
+			break;
+		}
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s",
+				used ? "," : "", a);
+	}
+	fp_doc_str(d, "local_ips", buf);
+	fp_doc_u64(d, "sink_mode", l->nb_v4 == 0 && l->nb_v6 == 0);
+}
+
 static int
 build_config(struct fp_doc *d, const char *param)
 {
@@ -328,6 +367,11 @@ build_config(struct fp_doc *d, const char *param)
 	if (strlen(o->stats_json) < FP_DOC_STR_MAX)
 		fp_doc_str(d, "stats_json", o->stats_json);
 	fp_doc_u64(d, "tsc_hz", fp_app.tsc_hz);
+	doc_local(d);
+	fp_doc_u64(d, "listeners", o->rx.listen.n);
+	fp_doc_u64(d, "vlan_filter", o->rx.vlan_filter);
+	fp_doc_u64(d, "vlan_ids", o->nb_vlans);
+	fp_doc_u64(d, "rx_fcs", o->rx_fcs);
 	for (i = 0; i < fp_app.nb_ports; i++) {
 		const struct fp_port *p = &fp_app.ports[i];
 		char key[32];
@@ -346,6 +390,8 @@ build_config(struct fp_doc *d, const char *param)
 		fp_doc_u64(d, "pool_mbufs", fp_app.pool_size[p->socket]);
 		fp_doc_str(d, "backlog_len", p->backlog_supported ?
 				"supported" : "unsupported");
+		doc_mac(d, o->rx.port[p->id].mac);
+		fp_doc_u64(d, "mtu", o->rx.port[p->id].mtu);
 		fp_doc_dict_end(d);
 	}
 	/* the queue map, one "<port>_<queue>": lcore per queue */
@@ -363,6 +409,115 @@ build_config(struct fp_doc *d, const char *param)
 	return d->err;
 }
 
+/* Every polling lcore's fp_lcore_stats, summed. NULL on ENOMEM. */
+static struct fp_lcore_stats *
+lcore_stats_sum(void)
+{
+	struct fp_lcore_stats *sum = calloc(2, sizeof(*sum)), *tmp;
+	unsigned int id;
+
+	if (sum == NULL)
+		return NULL;
+	tmp = sum + 1;
+	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		if (fp_app.lcores[id] == NULL)
+			continue;
+		fp_lcore_stats_read(tmp, &fp_app.lcores[id]->lstats);
+		fp_lcore_stats_add(sum, tmp);
+	}
+	return sum;
+}
+
+static int
+build_snmp(struct fp_doc *d, const char *param)
+{
+	struct fp_lcore_stats *sum = lcore_stats_sum();
+	const char *group = NULL;
+	unsigned int c;
+
+	(void)param;
+	if (sum == NULL)
+		return -ENOMEM;
+	/* the X-macro keeps each group's counters together */
+	for (c = 0; c < FP_SNMP_MAX; c++) {
+		if (group == NULL || strcmp(group, fp_snmp_group(c)) != 0) {
+			if (group != NULL)
+				fp_doc_dict_end(d);
+			group = fp_snmp_group(c);
+			fp_doc_dict_begin(d, group);
+		}
+		fp_doc_u64(d, fp_snmp_field(c), sum->snmp[c]);
+	}
+	if (group != NULL)
+		fp_doc_dict_end(d);
+	free(sum);
+	return d->err;
+}
+
+static int
+build_drops(struct fp_doc *d, const char *param)
+{
+	struct fp_lcore_stats *sum = lcore_stats_sum();
+	unsigned int r;
+
+	(void)param;
+	if (sum == NULL)
+		return -ENOMEM;
+	for (r = 0; r < FP_DROP_MAX; r++)
+		fp_doc_u64(d, fp_drop_name(r), sum->drop_reason[r]);
+	free(sum);
+	return d->err;
+}
+
+static int
+build_udp(struct fp_doc *d, const char *param)
+{
+	const struct fp_listen_table *t = &fp_app.opts.rx.listen;
+	struct fp_lcore_stats *sum;
+	unsigned int i;
+	long want;
+
+	if (param_id(param, FP_MAX_LISTENERS - 1, &want) != 0 ||
+			(want >= 0 && (unsigned long)want >= t->n))
+		return -EINVAL;
+	sum = lcore_stats_sum();
+	if (sum == NULL)
+		return -ENOMEM;
+	for (i = 0; i < t->n; i++) {
+		const struct fp_listener *l = &t->l[i];
+		const struct fp_listener_stats *ls = &sum->listener[i];
+		char key[16], addr[FP_DOC_STR_MAX];
+
+		if (want >= 0 && (long)i != want)
+			continue;
+		snprintf(key, sizeof(key), "%u", i);
+		fp_listener_format(l, addr, sizeof(addr));
+		fp_doc_dict_begin(d, key);
+		fp_doc_str(d, "local_address", addr);
+		fp_doc_str(d, "action", fp_action_name(l->action));
+		fp_doc_u64(d, "datagrams", ls->datagrams);
+		fp_doc_u64(d, "bytes", ls->bytes);
+		fp_doc_u64(d, "drops", ls->drops);
+		if (l->action == FP_ACT_ECHO)
+			fp_doc_u64(d, "echoed", ls->echoed);
+		if (l->action == FP_ACT_SEQ) {
+			fp_doc_u64(d, "gaps", ls->seq.gaps);
+			fp_doc_u64(d, "lost", ls->seq.lost);
+			fp_doc_u64(d, "reordered", ls->seq.reordered);
+			fp_doc_u64(d, "duplicates", ls->seq.duplicates);
+			fp_doc_u64(d, "sources", ls->seq.sources);
+			fp_doc_u64(d, "evictions", ls->seq.evictions);
+			fp_doc_u64(d, "malformed", ls->seq.malformed);
+			fp_doc_u64(d, "seq_offset", l->seq_offset);
+			fp_doc_u64(d, "seq_size", l->seq_size);
+			fp_doc_str(d, "seq_order", l->seq_le ? "le" : "be");
+		}
+		fp_doc_dict_end(d);
+	}
+	free(sum);
+	return d->err;
+}
+
 const struct fp_report_cmd fp_report_cmds[] = {
 	{ "softnet_stat", build_softnet,
 	  "softnet_stat per polling lcore, kernel columns. Param: lcore id" },
@@ -373,6 +528,10 @@ const struct fp_report_cmd fp_report_cmds[] = {
 	{ "ports", build_ports,
 	  "ethdev stats next to the app's totals; unaccounted must be 0" },
 	{ "config", build_config, "The effective configuration" },
+	{ "snmp", build_snmp,
+	  "Kernel SNMP counters: Ip, IpExt, Ip6, Icmp, Icmp6, Tcp, Udp, Udp6" },
+	{ "drops", build_drops, "Drops by reason, every reason" },
+	{ "udp", build_udp, "Per UDP listener: address, action, counters. Param: id" },
 	{ NULL, NULL, NULL },
 };
 

@@ -74,7 +74,7 @@ fp_control_loop(void)
 }
 
 /* Hand replies to the lcore's tx queue; what does not fit is dropped. */
-static uint16_t
+static void
 transmit(struct fp_lcore *lc, const struct fp_lcore_queue *q,
 		struct fp_burst *out)
 {
@@ -82,32 +82,30 @@ transmit(struct fp_lcore *lc, const struct fp_lcore_queue *q,
 
 	if (q->txq != FP_NO_TXQ)
 		sent = rte_eth_tx_burst(q->port, q->txq, out->tx, out->nb_tx);
-	if (sent < out->nb_tx) {
-		uint16_t left = out->nb_tx - sent;
-
-		rte_pktmbuf_free_bulk(&out->tx[sent], left);
-		fp_proc_count_drop(&lc->proc, out, q->txq == FP_NO_TXQ ?
-				FP_DROP_NO_TX_QUEUE : FP_DROP_FULL_RING, left);
-	}
-	return sent;
+	fp_proc_tx_done(&lc->proc, out, sent, q->txq == FP_NO_TXQ);
+	if (sent < out->nb_tx)
+		rte_pktmbuf_free_bulk(&out->tx[sent], out->nb_tx - sent);
 }
 
 /* Publish one non-empty poll: one store per counter, once per burst. */
 static inline void
 publish(struct fp_queue_stats *s, uint16_t n, uint16_t burst,
-		const struct fp_burst *out, uint16_t sent, uint64_t cycles)
+		const struct fp_burst *out, uint64_t cycles)
 {
 	FP_STAT_ADD(s->delivered, out->delivered);
 	FP_STAT_ADD(s->drops, out->drops);
 	FP_STAT_ADD(s->res_drops, out->res_drops);
-	FP_STAT_ADD(s->tx, sent);
+	FP_STAT_ADD(s->tx, out->tx_frames);
+	FP_STAT_ADD(s->held, out->held);
+	FP_STAT_ADD(s->released, out->released);
 	FP_STAT_ADD(s->bytes, out->bytes);
 	FP_STAT_ADD(s->time_squeeze, n == burst);
 	FP_STAT_ADD(s->polls, 1);
 	FP_STAT_ADD(s->busy_cycles, cycles);
 	FP_STAT_ADD(s->burst_hist[fp_hist_bucket(n)], 1);
-	/* last: a reader that sees the packets also sees their fates */
-	__atomic_store_n(&s->packets, s->packets + n, __ATOMIC_RELEASE);
+	FP_STAT_ADD(s->packets, n);
+	/* last: a reader that sees no packet in flight sees their fates */
+	__atomic_store_n(&s->inflight, 0, __ATOMIC_RELEASE);
 }
 
 int
@@ -126,11 +124,15 @@ fp_worker_main(void *arg)
 		for (k = 0; k < lc->nb_q; k++) {
 			const struct fp_lcore_queue *q = &lc->q[k];
 			struct fp_queue_stats *s = &lc->qstats[k];
-			uint16_t n, sent = 0;
+			uint16_t n;
 			uint64_t now;
 
+			/* before the PMD counts anything: see fp_stats.h */
+			__atomic_store_n(&s->inflight, burst, __ATOMIC_RELAXED);
+			rte_atomic_thread_fence(__ATOMIC_RELEASE);
 			n = rte_eth_rx_burst(q->port, q->queue, pkts, burst);
 			if (n == 0) {
+				__atomic_store_n(&s->inflight, 0, __ATOMIC_RELAXED);
 				now = rte_rdtsc();
 				FP_STAT_ADD(s->idle_cycles, now - prev);
 				FP_STAT_ADD(s->polls, 1);
@@ -138,12 +140,13 @@ fp_worker_main(void *arg)
 				prev = now;
 				continue;
 			}
+			lc->proc.port = q->port;
 			fp_proc_burst(&lc->proc, pkts, n, &out);
 			if (out.nb_tx != 0)
-				sent = transmit(lc, q, &out);
+				transmit(lc, q, &out);
 			rte_pktmbuf_free_bulk(pkts, out.nb_free);
 			now = rte_rdtsc();
-			publish(s, n, burst, &out, sent, now - prev);
+			publish(s, n, burst, &out, now - prev);
 			prev = now;
 		}
 		if (unlikely(++loops % CONTROL_LOOPS == 0)) {

@@ -51,7 +51,7 @@ split_args(int argc, char **argv)
 static int
 parse_app_args(int argc, char **argv, int k)
 {
-	char err[512], help[4096];
+	char err[512], help[8192];
 	int rc;
 
 	fp_opts_defaults(&fp_app.opts);

@@ -27,6 +27,13 @@
 	X(UNHANDLED_PROTO, 0, "ethertype or protocol not handled") \
 	X(IPV6_BAD_EXTHDR, 0, "bad IPv6 extension header chain") \
 	X(NO_SOCKET,       0, "no listener for the destination port") \
+	X(IGNORED_MULTI,   0, "multicast or broadcast datagram no listener wants") \
+	X(INVALID_PROTO,   0, "ICMP echo to a broadcast or multicast address") \
+	X(VLAN_FILTERED,   0, "VLAN id not in --vlan") \
+	X(IPV6_NDISC_HOP_LIMIT, 0, "neighbour discovery with hop limit not 255") \
+	X(PKT_TOO_BIG,     0, "reply larger than the port MTU") \
+	X(FRAG_REASM_TIMEOUT, 0, "fragment of a datagram never completed") \
+	X(FRAG_FAILED,     0, "fragment reassembly failed (overlap, too many)") \
 	X(FULL_RING,       1, "tx ring full") \
 	X(NOMEM,           1, "no mbuf available") \
 	X(NO_TX_QUEUE,     1, "lcore has no tx queue on the port")

@@ -20,6 +20,10 @@ enum {
 	OPT_STATS_JSON,
 	OPT_MBUFS,
 	OPT_MBUF_CACHE,
+	OPT_LOCAL_IP,
+	OPT_LISTEN,
+	OPT_VLAN,
+	OPT_RX_FCS,
 	OPT_HELP,
 };
 
@@ -55,6 +59,14 @@ static const struct opt_desc {
 	  "mbufs per mempool (default: sized from queues, descriptors, caches and bursts)" },
 	{ "mbuf-cache", required_argument, OPT_MBUF_CACHE, "N",
 	  "per-lcore mempool cache, 0..512 (default 256)" },
+	{ "local-ip", required_argument, OPT_LOCAL_IP, "ADDR[/LEN]",
+	  "a local IPv4 or IPv6 address, repeatable (default: none: sink mode, every unicast destination is local)" },
+	{ "listen", required_argument, OPT_LISTEN, "[ADDR:]PORT=ACTION",
+	  "a UDP listener, repeatable: ACTION count, echo, or seq[,offset=N][,size=4|8][,order=be|le] (default: none)" },
+	{ "vlan", required_argument, OPT_VLAN, "LIST",
+	  "VLAN ids to accept, e.g. 0,100-199 (0: untagged; default: every VLAN and untagged)" },
+	{ "rx-fcs", no_argument, OPT_RX_FCS, NULL,
+	  "received frames end with their 4-byte FCS (default: they do not)" },
 	{ "help", no_argument, OPT_HELP, NULL, "print this help and exit" },
 };
 
@@ -86,6 +98,38 @@ num_opt(const char *name, const char *arg, uint64_t min, uint64_t max,
 			"--%s: invalid value '%s'; expected a whole number %llu..%llu",
 			name, arg, (unsigned long long)min,
 			(unsigned long long)max);
+	return 0;
+}
+
+/* "0,100-199": VLAN ids 0..4095 (0 stands for untagged frames). */
+static int
+parse_vlans(const char *s, struct fp_opts *o, char *err, size_t errlen)
+{
+	char buf[512], *save = NULL, *tok;
+
+	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+		return fp_err(err, errlen,
+			"--vlan: invalid list '%s'; expected ids 0..4095 like 0,100-199", s);
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		uint64_t lo, hi, v;
+
+		if (dash != NULL)
+			*dash = '\0';
+		if (fp_parse_u64(tok, 0, 4095, &lo) != 0 || (dash != NULL &&
+				fp_parse_u64(dash + 1, lo, 4095, &hi) != 0))
+			return fp_err(err, errlen,
+				"--vlan: invalid list '%s'; expected ids 0..4095 like 0,100-199", s);
+		if (dash == NULL)
+			hi = lo;
+		for (v = lo; v <= hi; v++) {
+			o->rx.vlan_allow[v / 64] |= 1ull << (v % 64);
+			o->nb_vlans++;
+		}
+	}
+	o->rx.vlan_filter = true;
 	return 0;
 }
 
@@ -203,6 +247,15 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		rc = num_opt(name, arg, 0, FP_MAX_MBUF_CACHE, &v, err, errlen);
 		o->mbuf_cache = (uint16_t)v;
 		break;
+	case OPT_LOCAL_IP:
+		return fp_local_add(&o->rx.local, arg, err, errlen);
+	case OPT_LISTEN:
+		return fp_listen_add(&o->rx.listen, &o->rx.local, arg, err, errlen);
+	case OPT_VLAN:
+		return parse_vlans(arg, o, err, errlen);
+	case OPT_RX_FCS:
+		o->rx_fcs = true;
+		break;
 	case OPT_HELP:
 		o->help = true;
 		break;
@@ -282,7 +335,7 @@ fp_opts_help(char *buf, size_t len)
 		snprintf(left, sizeof(left), "--%s%s%s", opt_table[i].name,
 			opt_table[i].arg ? " " : "",
 			opt_table[i].arg ? opt_table[i].arg : "");
-		w = snprintf(buf + used, len - used, "  %-22s %s\n", left,
+		w = snprintf(buf + used, len - used, "  %-26s %s\n", left,
 				opt_table[i].help);
 		if (w < 0 || (size_t)w >= len - used)
 			return -ENOSPC;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fp_proc.h"
 #include "fp_qmap.h"
 
 #define FP_DEF_RXD 1024
@@ -47,6 +48,9 @@ struct fp_opts {
 	char stats_json[PATH_MAX];  /* "" = none */
 	uint32_t mbufs;             /* mbufs per pool; 0 = sized automatically */
 	uint16_t mbuf_cache;
+	bool rx_fcs;                /* frames carry their FCS */
+	unsigned int nb_vlans;      /* --vlan ids given */
+	struct fp_rx_conf rx;       /* local addresses, listeners, VLANs */
 	bool help;
 };
 

@@ -4,46 +4,111 @@
 
 /*
  * The processing entry point: one call per received burst decides the fate
- * of every mbuf (deliver, drop with a reason, or transmit) and counts it.
- * It never frees or transmits; the poll loop does that for the whole burst.
+ * of every mbuf — deliver, drop with a named reason, transmit a reply, or
+ * hold (an IP fragment waiting for the rest) — and counts it under the
+ * kernel's counters. It never frees or transmits; the poll loop does that
+ * for the whole burst and reports the tx outcome back (fp_proc_tx_done).
  *
- * Pure C over mbuf fields (DPDK headers only, no EAL), so unit tests can
- * build mbufs by hand.
+ * Pure C over mbuf fields (DPDK headers only, no EAL): unit tests build
+ * mbufs by hand.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
 
+#include "fp_addr.h"
+#include "fp_listen.h"
+#include "fp_qmap.h"
+#include "fp_seq.h"
 #include "fp_stats.h"
 
+/* What the receive path knows of a port. */
+struct fp_rx_port {
+	uint8_t mac[6];
+	bool keep_crc;            /* frames carry their 4-byte FCS */
+	uint16_t mtu;             /* largest IP packet a reply may be */
+};
+
+/* Read-only configuration shared by every lcore. */
+struct fp_rx_conf {
+	struct fp_local local;
+	struct fp_listen_table listen;
+	bool vlan_filter;                   /* --vlan given */
+	uint64_t vlan_allow[4096 / 64];     /* allowed VLAN ids */
+	struct fp_rx_port port[FP_MAX_PORTS];   /* by port id */
+};
+
+/*
+ * Reassembly hook (the app wires DPDK's ip_frag here): takes a fragment,
+ * returns the whole datagram when this fragment completed it, else NULL
+ * (held, or dropped and counted by the hook). NULL hook: fragments are
+ * dropped as reassembly failures.
+ */
+typedef struct rte_mbuf *(*fp_reasm_fn)(void *arg, struct rte_mbuf *m,
+		unsigned int family, uint16_t l2_len, uint16_t l3_len);
+
 struct fp_proc_ctx {
-	struct fp_lcore_stats *lstats;   /* drop reasons of this lcore */
+	struct fp_lcore_stats *lstats;      /* this lcore's counters */
+	const struct fp_rx_conf *conf;
+	struct fp_seq_table *seq;           /* this lcore's seq sources */
+	uint16_t port;                      /* port of the current burst */
+	fp_reasm_fn reasm;
+	void *reasm_arg;
+};
+
+/* Kinds of reply, for counting the tx outcome. */
+enum fp_tx_kind {
+	FP_TX_ARP,
+	FP_TX_ICMP_ECHO,
+	FP_TX_ICMP6_ECHO,
+	FP_TX_NDP_NA,
+	FP_TX_UDP4_ECHO,
+	FP_TX_UDP6_ECHO,
+};
+
+struct fp_tx_meta {
+	uint8_t kind;       /* enum fp_tx_kind */
+	uint8_t listener;   /* UDP echo: the listener */
+	uint16_t frames;    /* received frames the reply accounts for */
 };
 
 /* What a burst came to; the poll loop publishes it into fp_queue_stats. */
 struct fp_burst {
 	uint16_t nb_free;                    /* pkts[0..nb_free) to free */
 	uint16_t nb_tx;                      /* tx[0..nb_tx) to transmit */
-	uint16_t delivered;
-	uint16_t drops;                      /* every reason */
-	uint16_t res_drops;                  /* resource reasons only */
+	uint16_t delivered;                  /* frames */
+	uint16_t drops;                      /* frames, every reason */
+	uint16_t res_drops;                  /* frames, resource reasons only */
+	uint16_t held;                       /* fragments now held */
+	uint16_t released;                   /* held fragments completed */
+	uint16_t tx_frames;                  /* frames answered by a reply */
 	uint64_t bytes;
 	struct rte_mbuf *tx[FP_BURST_MAX];
+	struct fp_tx_meta tx_meta[FP_BURST_MAX];
 };
 
 /*
  * Process pkts[0..n). On return pkts[0..out->nb_free) hold the mbufs to free
- * (delivered and dropped alike) and out->tx[0..out->nb_tx) the ones to send.
- * Every packet is counted exactly once: n == delivered + drops + nb_tx.
+ * and out->tx[0..out->nb_tx) the replies to send. Every received frame is
+ * counted exactly once: n + released == delivered + drops + tx_frames + held
+ * (a fragment is held until its datagram completes; the datagram then
+ * accounts for all of its frames).
  */
 void fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts,
 		uint16_t n, struct fp_burst *out);
 
 /*
- * Count a drop that happens after processing (tx ring full, no tx queue)
- * into the lcore's reason counters and the burst's totals.
+ * The poll loop sent out->tx[0..sent) (no_txq: it had no tx queue). Counts
+ * the replies sent (OutDatagrams, OutEchoReps ...) and turns the rest into
+ * drops (FULL_RING or NO_TX_QUEUE, SndbufErrors for UDP). The caller frees
+ * the unsent mbufs.
  */
+void fp_proc_tx_done(struct fp_proc_ctx *ctx, struct fp_burst *out,
+		uint16_t sent, bool no_txq);
+
+/* Count `frames` dropped for `reason` into the lcore and the burst. */
 void fp_proc_count_drop(struct fp_proc_ctx *ctx, struct fp_burst *out,
-		enum fp_drop_reason reason, uint16_t count);
+		enum fp_drop_reason reason, uint16_t frames);
 
 #endif /* FP_PROC_H */

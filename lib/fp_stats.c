@@ -23,6 +23,8 @@ fp_queue_stats_read(struct fp_queue_stats *dst,
 {
 	unsigned int i;
 
+	/* first, and ordered before the counters: see fp_stats_unaccounted */
+	dst->inflight = __atomic_load_n(&src->inflight, __ATOMIC_ACQUIRE);
 #define READ_FIELD(f) dst->f = LOAD(&src->f);
 	FP_QUEUE_STATS_FIELDS(READ_FIELD)
 #undef READ_FIELD
@@ -30,15 +32,31 @@ fp_queue_stats_read(struct fp_queue_stats *dst,
 		dst->burst_hist[i] = LOAD(&src->burst_hist[i]);
 }
 
+/* fp_lcore_stats is all uint64_t: read or add it word by word. */
+#define LCORE_WORDS (sizeof(struct fp_lcore_stats) / sizeof(uint64_t))
+
 void
 fp_lcore_stats_read(struct fp_lcore_stats *dst,
 		const struct fp_lcore_stats *src)
 {
-	unsigned int i;
+	const uint64_t *s = (const uint64_t *)src;
+	uint64_t *d = (uint64_t *)dst;
+	size_t i;
 
-	dst->loops = LOAD(&src->loops);
-	for (i = 0; i < FP_DROP_MAX; i++)
-		dst->drop_reason[i] = LOAD(&src->drop_reason[i]);
+	for (i = 0; i < LCORE_WORDS; i++)
+		d[i] = LOAD(&s[i]);
+}
+
+void
+fp_lcore_stats_add(struct fp_lcore_stats *dst,
+		const struct fp_lcore_stats *src)
+{
+	const uint64_t *s = (const uint64_t *)src;
+	uint64_t *d = (uint64_t *)dst;
+	size_t i;
+
+	for (i = 0; i < LCORE_WORDS; i++)
+		d[i] += s[i];
 }
 
 void
@@ -47,6 +65,7 @@ fp_queue_stats_add(struct fp_queue_stats *dst,
 {
 	unsigned int i;
 
+	dst->inflight += src->inflight;
 #define ADD_FIELD(f) dst->f += src->f;
 	FP_QUEUE_STATS_FIELDS(ADD_FIELD)
 #undef ADD_FIELD
@@ -71,13 +90,13 @@ fp_stats_busy_pct(uint64_t busy_cycles, uint64_t idle_cycles)
 uint64_t
 fp_stats_accounted(const struct fp_queue_stats *s)
 {
-	return s->delivered + s->drops + s->tx;
+	return s->delivered + s->drops + s->tx + (s->held - s->released);
 }
 
 uint64_t
 fp_stats_unaccounted(uint64_t ipackets, const struct fp_queue_stats *s)
 {
-	uint64_t acc = fp_stats_accounted(s);
+	uint64_t acc = fp_stats_accounted(s) + s->inflight;
 
 	return ipackets > acc ? ipackets - acc : 0;
 }

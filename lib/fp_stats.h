@@ -15,6 +15,9 @@
 #include <stddef.h>
 
 #include "fp_drop.h"
+#include "fp_listen.h"
+#include "fp_seq.h"
+#include "fp_snmp.h"
 
 #define FP_CACHE_LINE 64
 #define FP_BURST_MAX 512
@@ -33,7 +36,9 @@
 	X(delivered)    /* handed to the upper layer / a listener */ \
 	X(drops)        /* dropped by the app, every reason */ \
 	X(res_drops)    /* resource drops (subset of drops): "dropped" */ \
-	X(tx)           /* replies or forwards handed to the tx ring */ \
+	X(tx)           /* frames answered by replies handed to the tx ring */ \
+	X(held)         /* IP fragments taken into reassembly */ \
+	X(released)     /* held fragments settled with their datagram */ \
 	X(time_squeeze) /* polls that returned a full burst */ \
 	X(polls) \
 	X(empty_polls) \
@@ -41,15 +46,30 @@
 	X(idle_cycles)  /* TSC cycles of empty polls */
 
 struct fp_queue_stats {
+	/* At most this many packets are between rte_eth_rx_burst (where the
+	 * PMD counts them) and their publication: the burst size while a poll
+	 * runs, 0 after. Stored before polling, cleared after publishing. */
+	uint64_t inflight;
 #define FP_QSTAT_MEMBER(f) uint64_t f;
 	FP_QUEUE_STATS_FIELDS(FP_QSTAT_MEMBER)
 #undef FP_QSTAT_MEMBER
 	uint64_t burst_hist[FP_HIST_BUCKETS];
 } __attribute__((aligned(FP_CACHE_LINE)));
 
+/* One listener's counters on one lcore. */
+struct fp_listener_stats {
+	uint64_t datagrams;        /* delivered to it */
+	uint64_t bytes;            /* their UDP payload bytes */
+	uint64_t drops;            /* addressed to it and not taken */
+	uint64_t echoed;           /* echo: replies handed to the tx ring */
+	struct fp_seq_stats seq;   /* seq: the tracker's counters */
+};
+
 struct fp_lcore_stats {
 	uint64_t loops;                       /* poll-loop iterations */
 	uint64_t drop_reason[FP_DROP_MAX];    /* app drops by reason */
+	uint64_t snmp[FP_SNMP_MAX];           /* kernel MIB counters */
+	struct fp_listener_stats listener[FP_MAX_LISTENERS];
 } __attribute__((aligned(FP_CACHE_LINE)));
 
 /* Histogram bucket of a non-empty burst of n packets: floor(log2(n)). */
@@ -69,6 +89,9 @@ void fp_queue_stats_read(struct fp_queue_stats *dst,
 		const struct fp_queue_stats *src);
 void fp_lcore_stats_read(struct fp_lcore_stats *dst,
 		const struct fp_lcore_stats *src);
+/* dst += src (snapshots). */
+void fp_lcore_stats_add(struct fp_lcore_stats *dst,
+		const struct fp_lcore_stats *src);
 /* dst += src, field by field (on snapshots, not on live counters). */
 void fp_queue_stats_add(struct fp_queue_stats *dst,
 		const struct fp_queue_stats *src);
@@ -77,13 +100,15 @@ void fp_queue_stats_add(struct fp_queue_stats *dst,
 uint64_t fp_stats_cycles_per_packet(uint64_t busy_cycles, uint64_t packets);
 /* Share of busy cycles in percent (0..100), 0 when no cycle counted. */
 uint64_t fp_stats_busy_pct(uint64_t busy_cycles, uint64_t idle_cycles);
-/* Packets the app has settled one way or another. */
+/* Frames the app has accounted for: settled one way or another, or held
+ * in reassembly (held - released). */
 uint64_t fp_stats_accounted(const struct fp_queue_stats *s);
 /*
  * Packets the port reported (ipackets, read BEFORE the counters) that no
- * counter explains. A negative difference only means packets arrived
- * between the two reads, so it is reported as 0. When the port is stopped
- * the two reads are exact and 0 is the only correct value.
+ * counter explains, less those possibly in flight in a running poll. A
+ * negative difference only means packets arrived between the two reads,
+ * so it is reported as 0. With the lcores stopped inflight is 0 and the
+ * value is exact: 0 is the only correct one.
  */
 uint64_t fp_stats_unaccounted(uint64_t ipackets,
 		const struct fp_queue_stats *s);

@@ -10,6 +10,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import fastpath_run as fr  # noqa: E402
 import pcapgen  # noqa: E402
 
+# the generated UDP frames go to port 9: a count listener delivers them
+LISTEN = ["--listen", "9=count"]
+
+
+def run(name, vdevs, app_args=(), **kw):
+    return fr.run(name, vdevs, LISTEN + list(app_args), **kw)
+
 
 def make_pcap(name, tag, n, runts=0, sizes=(64, 128, 1514)):
     """n frames: `runts` short ones (1..13 bytes), the rest UDP of varied
@@ -49,7 +56,7 @@ def one_queue():
     name = "one_queue"
     c = fr.Checker(name)
     path, frames = make_pcap(name, "q0", 1000, runts=37)
-    r = fr.run(name, ["net_pcap0,rx_pcap=" + path], ["--burst", "16"])
+    r = run(name, ["net_pcap0,rx_pcap=" + path], ["--burst", "16"])
     c.eq("exit status", r.rc, 0)
     fr.check_invariants(c, r.stats)
     if r.stats:
@@ -77,7 +84,7 @@ def two_queues_one_lcore():
     c = fr.Checker(name)
     p0, f0 = make_pcap(name, "q0", 700, runts=5)
     p1, f1 = make_pcap(name, "q1", 333, runts=0)
-    r = fr.run(name, ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (p0, p1)],
+    r = run(name, ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (p0, p1)],
                ["--rxq", "2"])
     c.eq("exit status", r.rc, 0)
     fr.check_invariants(c, r.stats)
@@ -95,7 +102,7 @@ def two_queues_two_lcores():
     c = fr.Checker(name)
     p0, f0 = make_pcap(name, "q0", 512, runts=3)
     p1, f1 = make_pcap(name, "q1", 1500, runts=11)
-    r = fr.run(name, ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (p0, p1)],
+    r = run(name, ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (p0, p1)],
                lcores="0@0,1@1,2@1")
     c.eq("exit status", r.rc, 0)
     fr.check_invariants(c, r.stats)
@@ -117,7 +124,7 @@ def explicit_map():
     p0, f0 = make_pcap(name, "a0", 300, runts=1)
     p1, f1 = make_pcap(name, "a1", 200, runts=0)
     p2, f2 = make_pcap(name, "b0", 450, runts=9)
-    r = fr.run(name, ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (p0, p1),
+    r = run(name, ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (p0, p1),
                       "net_pcap1,rx_pcap=" + p2],
                ["--queue-map", "(0,0,2),(0,1,1),(1,0,1)"], lcores="0@0,1@1,2@1")
     c.eq("exit status", r.rc, 0)
@@ -139,7 +146,7 @@ def main_polls():
     name = "main_polls"
     c = fr.Checker(name)
     p0, f0 = make_pcap(name, "q0", 400, runts=2)
-    r = fr.run(name, ["net_pcap0,rx_pcap=" + p0], ["--main-polls"], lcores="0")
+    r = run(name, ["net_pcap0,rx_pcap=" + p0], ["--main-polls"], lcores="0")
     c.eq("exit status", r.rc, 0)
     fr.check_invariants(c, r.stats)
     if r.stats:
@@ -153,7 +160,7 @@ def no_traffic():
     name = "no_traffic"
     c = fr.Checker(name)
     p0, f0 = make_pcap(name, "empty", 0)
-    r = fr.run(name, ["net_pcap0,rx_pcap=" + p0])
+    r = run(name, ["net_pcap0,rx_pcap=" + p0])
     c.eq("exit status", r.rc, 0)
     fr.check_invariants(c, r.stats)
     if r.stats:

@@ -17,5 +17,6 @@ int unit_register_qmap(void);
 int unit_register_stats(void);
 int unit_register_doc(void);
 int unit_register_proc(void);
+int unit_register_rx(void);
 
 #endif /* UNIT_H */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FP_ADDR_H
+#define FP_ADDR_H
+
+/*
+ * IP addresses as the receive path sees them, and the host's local
+ * addresses (--local-ip). With no local address at all the host is in sink
+ * mode: every unicast destination is local.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define FP_MAX_LOCAL 16
+#define FP_MAX_GROUPS 64
+
+enum fp_family { FP_AF_NONE = 0, FP_AF_INET = 4, FP_AF_INET6 = 6 };
+
+/* An address in network byte order; IPv4 in the first 4 bytes. */
+struct fp_ip {
+	uint8_t family;          /* enum fp_family */
+	uint8_t b[16];
+};
+
+struct fp_local {
+	unsigned int nb_v4;
+	uint32_t v4[FP_MAX_LOCAL];          /* network order */
+	uint32_t v4_bcast[FP_MAX_LOCAL];    /* directed broadcast, or 0 */
+	unsigned int nb_v6;
+	uint8_t v6[FP_MAX_LOCAL][16];
+	/* multicast groups joined by listeners */
+	unsigned int nb_groups;
+	struct fp_ip groups[FP_MAX_GROUPS];
+};
+
+/* Parse "10.0.0.1", "10.0.0.1/24", "2001:db8::1" or "2001:db8::1/64". */
+int fp_ip_parse(const char *s, struct fp_ip *ip, int *prefix);
+/* "10.0.0.1" or "2001:db8::1" into buf. */
+int fp_ip_format(const struct fp_ip *ip, char *buf, size_t len);
+bool fp_ip_is_multicast(const struct fp_ip *ip);
+
+/* Add a --local-ip value. 0 or -EINVAL with err. */
+int fp_local_add(struct fp_local *l, const char *s, char *err, size_t errlen);
+/* Join a multicast group (a listener on a group address). */
+int fp_local_join(struct fp_local *l, const struct fp_ip *group);
+
+static inline bool
+fp_local_sink_v4(const struct fp_local *l)
+{
+	return l->nb_v4 == 0;
+}
+
+static inline bool
+fp_local_sink_v6(const struct fp_local *l)
+{
+	return l->nb_v6 == 0;
+}
+
+/* dst (network order) is one of our unicast IPv4 addresses; in sink mode
+ * every unicast address is. */
+static inline bool
+fp_local_v4(const struct fp_local *l, uint32_t dst)
+{
+	unsigned int i;
+
+	if (l->nb_v4 == 0)
+		return true;
+	for (i = 0; i < l->nb_v4; i++)
+		if (l->v4[i] == dst)
+			return true;
+	return false;
+}
+
+/* 255.255.255.255 or the directed broadcast of a local subnet. */
+static inline bool
+fp_local_v4_bcast(const struct fp_local *l, uint32_t dst)
+{
+	unsigned int i;
+
+	if (dst == UINT32_MAX)
+		return true;
+	for (i = 0; i < l->nb_v4; i++)
+		if (l->v4_bcast[i] != 0 && l->v4_bcast[i] == dst)
+			return true;
+	return false;
+}
+
+static inline bool
+fp_local_v6(const struct fp_local *l, const uint8_t *dst)
+{
+	unsigned int i;
+
+	if (l->nb_v6 == 0)
+		return true;
+	for (i = 0; i < l->nb_v6; i++)
+		if (memcmp(l->v6[i], dst, 16) == 0)
+			return true;
+	return false;
+}
+
+/* A local IPv6 address whose solicited-node group is dst (ff02::1:ffXX:XXXX),
+ * or NULL. */
+const uint8_t *fp_local_v6_solicited(const struct fp_local *l,
+		const uint8_t *dst);
+
+/* Multicast dst accepted: joined by a listener, or all-hosts/all-nodes, or
+ * (IPv6) the solicited-node group of a local address. */
+bool fp_local_mcast_accepted(const struct fp_local *l, const struct fp_ip *dst);
+
+#endif /* FP_ADDR_H */

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fp_listen.h"
+#include "fp_util.h"
+
+const char *
+fp_action_name(unsigned int a)
+{
+	switch (a) {
+	case FP_ACT_COUNT: return "count";
+	case FP_ACT_SEQ: return "seq";
+	case FP_ACT_ECHO: return "echo";
+	default: return NULL;
+	}
+}
+
+int
+fp_listener_format(const struct fp_listener *l, char *buf, size_t len)
+{
+	char a[64];
+
+	if (l->addr.family == FP_AF_NONE)
+		return snprintf(buf, len, "*:%u", l->port);
+	fp_ip_format(&l->addr, a, sizeof(a));
+	if (l->addr.family == FP_AF_INET6)
+		return snprintf(buf, len, "[%s]:%u", a, l->port);
+	return snprintf(buf, len, "%s:%u", a, l->port);
+}
+
+/* Split "[ADDR:]PORT" into the listener's address and port. */
+static int
+parse_endpoint(const char *s, struct fp_listener *l, char *err, size_t errlen,
+		const char *whole)
+{
+	char addr[64];
+	const char *port = s;
+	uint64_t v;
+
+	memset(&l->addr, 0, sizeof(l->addr));
+	if (s[0] == '[') {
+		const char *end = strchr(s, ']');
+
+		if (end == NULL || end[1] != ':' || (size_t)(end - s - 1) >= sizeof(addr))
+			return fp_err(err, errlen,
+				"--listen: '%s': expected [IPv6]:PORT", whole);
+		memcpy(addr, s + 1, (size_t)(end - s - 1));
+		addr[end - s - 1] = '\0';
+		if (fp_ip_parse(addr, &l->addr, NULL) != 0 ||
+				l->addr.family != FP_AF_INET6)
+			return fp_err(err, errlen,
+				"--listen: '%s': invalid IPv6 address '%s'", whole, addr);
+		port = end + 2;
+	} else if (strchr(s, ':') != NULL) {
+		const char *colon = strchr(s, ':');
+
+		if ((size_t)(colon - s) >= sizeof(addr))
+			return fp_err(err, errlen, "--listen: '%s': address too long", whole);
+		memcpy(addr, s, (size_t)(colon - s));
+		addr[colon - s] = '\0';
+		if (fp_ip_parse(addr, &l->addr, NULL) != 0 ||
+				l->addr.family != FP_AF_INET)
+			return fp_err(err, errlen,
+				"--listen: '%s': invalid IPv4 address '%s' (IPv6 goes in brackets)",
+				whole, addr);
+		port = colon + 1;
+	}
+	if (fp_parse_u64(port, 1, 65535, &v) != 0)
+		return fp_err(err, errlen,
+			"--listen: '%s': invalid port '%s'; expected 1..65535", whole, port);
+	l->port = (uint16_t)v;
+	return 0;
+}
+
+static int
+parse_seq_key(struct fp_listener *l, const char *key, const char *val,
+		char *err, size_t errlen, const char *whole)
+{
+	uint64_t v;
+
+	if (strcmp(key, "offset") == 0) {
+		if (fp_parse_u64(val, 0, 65535 - 8, &v) != 0)
+			return fp_err(err, errlen,
+				"--listen: '%s': offset '%s' must be 0..65527", whole, val);
+		l->seq_offset = (uint16_t)v;
+	} else if (strcmp(key, "size") == 0) {
+		if (strcmp(val, "4") != 0 && strcmp(val, "8") != 0)
+			return fp_err(err, errlen,
+				"--listen: '%s': size '%s' must be 4 or 8", whole, val);
+		l->seq_size = (uint8_t)(val[0] - '0');
+	} else if (strcmp(key, "order") == 0) {
+		if (strcmp(val, "be") != 0 && strcmp(val, "le") != 0)
+			return fp_err(err, errlen,
+				"--listen: '%s': order '%s' must be be or le", whole, val);
+		l->seq_le = val[0] == 'l';
+	} else {
+		return fp_err(err, errlen,
+			"--listen: '%s': unknown key '%s' for seq (offset, size, order)",
+			whole, key);
+	}
+	return 0;
+}
+
+int
+fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
+		const char *s, char *err, size_t errlen)
+{
+	struct fp_listener l;
+	char buf[256], *eq, *act, *save = NULL, *kv;
+	unsigned int i;
+	int rc;
+
+	if (strlen(s) >= sizeof(buf))
+		return fp_err(err, errlen, "--listen: value too long");
+	strcpy(buf, s);
+	eq = strchr(buf, '=');
+	if (eq == NULL)
+		return fp_err(err, errlen,
+			"--listen: '%s': expected [ADDR:]PORT=ACTION[,key=value...] with ACTION count, seq or echo",
+			s);
+	*eq = '\0';
+	memset(&l, 0, sizeof(l));
+	l.seq_size = 4;
+	rc = parse_endpoint(buf, &l, err, errlen, s);
+	if (rc != 0)
+		return rc;
+	act = strtok_r(eq + 1, ",", &save);
+	if (act == NULL)
+		return fp_err(err, errlen, "--listen: '%s': missing action (count, seq, echo)", s);
+	if (strcmp(act, "count") == 0)
+		l.action = FP_ACT_COUNT;
+	else if (strcmp(act, "seq") == 0)
+		l.action = FP_ACT_SEQ;
+	else if (strcmp(act, "echo") == 0)
+		l.action = FP_ACT_ECHO;
+	else
+		return fp_err(err, errlen,
+			"--listen: '%s': unknown action '%s'; expected count, seq or echo", s, act);
+	while ((kv = strtok_r(NULL, ",", &save)) != NULL) {
+		char *v = strchr(kv, '=');
+
+		if (l.action != FP_ACT_SEQ)
+			return fp_err(err, errlen,
+				"--listen: '%s': action %s takes no options", s, act);
+		if (v == NULL)
+			return fp_err(err, errlen,
+				"--listen: '%s': option '%s' is not key=value", s, kv);
+		*v = '\0';
+		rc = parse_seq_key(&l, kv, v + 1, err, errlen, s);
+		if (rc != 0)
+			return rc;
+	}
+	if (l.action == FP_ACT_ECHO && fp_ip_is_multicast(&l.addr) &&
+			l.addr.family != FP_AF_NONE)
+		return fp_err(err, errlen,
+			"--listen: '%s': echo does not answer multicast", s);
+	for (i = 0; i < t->n; i++)
+		if (t->l[i].port == l.port &&
+				memcmp(&t->l[i].addr, &l.addr, sizeof(l.addr)) == 0)
+			return fp_err(err, errlen,
+				"--listen: '%s': a listener on this address and port exists", s);
+	if (t->n == FP_MAX_LISTENERS)
+		return fp_err(err, errlen, "--listen: more than %d listeners",
+				FP_MAX_LISTENERS);
+	if (l.addr.family != FP_AF_NONE && fp_ip_is_multicast(&l.addr) &&
+			fp_local_join(local, &l.addr) != 0)
+		return fp_err(err, errlen, "--listen: more than %d multicast groups",
+				FP_MAX_GROUPS);
+	l.next = t->head[l.port];
+	t->l[t->n] = l;
+	t->head[l.port] = (uint8_t)(++t->n);
+	return 0;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FP_LISTEN_H
+#define FP_LISTEN_H
+
+/*
+ * UDP listeners, the analogue of UDP sockets: --listen [ADDR:]PORT=ACTION.
+ * Lookup is direct-indexed by destination port, then the address: an exact
+ * address match wins over a wildcard listener (no address), which takes
+ * both IPv4 and IPv6 like a dual-stack socket.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fp_addr.h"
+
+#define FP_MAX_LISTENERS 64
+
+enum fp_action { FP_ACT_COUNT, FP_ACT_SEQ, FP_ACT_ECHO };
+
+struct fp_listener {
+	struct fp_ip addr;        /* family FP_AF_NONE: any address */
+	uint16_t port;            /* host order */
+	uint8_t action;           /* enum fp_action */
+	uint8_t next;             /* next listener on this port + 1, 0: none */
+	/* seq */
+	uint16_t seq_offset;      /* payload offset of the sequence number */
+	uint8_t seq_size;         /* 4 or 8 */
+	bool seq_le;              /* little-endian */
+};
+
+struct fp_listen_table {
+	unsigned int n;
+	struct fp_listener l[FP_MAX_LISTENERS];
+	uint8_t head[65536];      /* by port: first listener + 1, 0: none */
+};
+
+/* Parse one --listen value and add it; joins multicast groups in local.
+ * 0 or -EINVAL with a message naming what is wrong. */
+int fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
+		const char *s, char *err, size_t errlen);
+
+/* The listener for (dst, port), or -1. family is 4 or 6; dst points at the
+ * address in the packet. */
+static inline int
+fp_listen_lookup(const struct fp_listen_table *t, unsigned int family,
+		const uint8_t *dst, uint16_t port)
+{
+	unsigned int i = t->head[port];
+	int wild = -1;
+
+	while (i != 0) {
+		const struct fp_listener *l = &t->l[i - 1];
+
+		if (l->addr.family == FP_AF_NONE) {
+			wild = (int)i - 1;
+		} else if (l->addr.family == family) {
+			if (family == FP_AF_INET ? *(const uint32_t *)(const void *)dst ==
+					*(const uint32_t *)(const void *)l->addr.b :
+					memcmp(dst, l->addr.b, 16) == 0)
+				return (int)i - 1;
+		}
+		i = l->next;
+	}
+	return wild;
+}
+
+const char *fp_action_name(unsigned int a);
+/* "10.1.0.1:9", "[2001:db8::1]:9", "*:9" */
+int fp_listener_format(const struct fp_listener *l, char *buf, size_t len);
+
+#endif /* FP_LISTEN_H */

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FP_RX_H
+#define FP_RX_H
+
+/*
+ * Internal to the receive path (fp_proc.c, fp_rx_*.c): the per-packet
+ * context, verdicts, counting and checksum helpers.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "fp_proc.h"
+
+/* Verdicts: >= 0 is a drop reason (enum fp_drop_reason). */
+#define FP_V_DELIVER (-1)
+#define FP_V_TX (-2)
+#define FP_V_HELD (-3)
+
+enum fp_cast { FP_CAST_UNICAST, FP_CAST_MULTICAST, FP_CAST_BROADCAST };
+
+struct fp_pkt {
+	struct rte_mbuf *m;
+	uint8_t *l2;              /* first byte of the frame */
+	uint32_t seg;             /* bytes of the frame in the first segment */
+	uint32_t len;             /* bytes of the frame (no FCS) */
+	uint16_t l2_len;          /* Ethernet + VLAN tags */
+	uint16_t l3_len;          /* IP header (+ extension headers) */
+	uint8_t l2_cast;          /* enum fp_cast of the destination MAC */
+	uint8_t ip_cast;          /* enum fp_cast of the destination IP */
+	uint8_t family;           /* FP_AF_INET / FP_AF_INET6 */
+	uint8_t proto;            /* L4 protocol */
+	uint32_t l4_len;          /* L4 bytes (IP payload after trimming) */
+	uint16_t frames;          /* received frames this packet stands for */
+	uint16_t released;        /* of those, held earlier (reassembly) */
+	uint8_t *src;             /* IP source (in the packet) */
+	uint8_t *dst;             /* IP destination (in the packet) */
+	struct fp_tx_meta meta;   /* for FP_V_TX */
+};
+
+#define SNMP_INC(ctx, g, f) \
+	FP_STAT_ADD((ctx)->lstats->snmp[FP_SNMP_##g##_##f], 1)
+#define SNMP_ADD(ctx, g, f, n) \
+	FP_STAT_ADD((ctx)->lstats->snmp[FP_SNMP_##g##_##f], (n))
+
+static inline uint8_t *
+fp_pkt_l3(const struct fp_pkt *p)
+{
+	return p->l2 + p->l2_len;
+}
+
+static inline uint8_t *
+fp_pkt_l4(const struct fp_pkt *p)
+{
+	return p->l2 + p->l2_len + p->l3_len;
+}
+
+/* Bytes of the L4 message readable in the first segment. */
+static inline uint32_t
+fp_pkt_l4_seg(const struct fp_pkt *p)
+{
+	uint32_t off = (uint32_t)p->l2_len + p->l3_len;
+
+	return p->seg > off ? RTE_MIN(p->seg - off, p->l4_len) : 0;
+}
+
+static inline uint16_t
+fp_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint16_t
+fp_fold(uint32_t sum)
+{
+	return __rte_raw_cksum_reduce(sum);
+}
+
+/* Ones' complement sum (unfolded) of the L4 message, all segments. */
+static inline uint32_t
+fp_l4_raw(const struct fp_pkt *p)
+{
+	uint32_t off = (uint32_t)p->l2_len + p->l3_len;
+	uint16_t part = 0;
+
+	if (p->seg >= off + p->l4_len)
+		return __rte_raw_cksum(p->l2 + off, p->l4_len, 0);
+	/* chained (a reassembled datagram): the mbuf's data starts at l2;
+	 * lengths were checked against pkt_len, so this cannot fail */
+	if (rte_raw_cksum_mbuf(p->m, off, p->l4_len, &part) != 0)
+		return 0;
+	return part;
+}
+
+/* The L4 message's sum plus the pseudo header, folded: 0xffff when the
+ * checksum in it is right. */
+static inline uint16_t
+fp_l4_sum(const struct fp_pkt *p)
+{
+	const unsigned int alen = p->family == FP_AF_INET ? 4 : 16;
+	uint16_t ph[4];
+	uint32_t sum;
+
+	ph[0] = 0;
+	ph[1] = rte_cpu_to_be_16(p->proto);
+	ph[2] = rte_cpu_to_be_16((uint16_t)(p->l4_len >> 16));
+	ph[3] = rte_cpu_to_be_16((uint16_t)p->l4_len);
+	sum = __rte_raw_cksum(p->src, alen, 0);
+	sum = __rte_raw_cksum(p->dst, alen, sum);
+	sum = __rte_raw_cksum(ph, sizeof(ph), sum);
+	return fp_fold(sum + fp_l4_raw(p));
+}
+
+/* Checksum field for a message whose sum (with the field zero) is sum. */
+static inline uint16_t
+fp_csum_field(uint32_t sum)
+{
+	uint16_t c = (uint16_t)~fp_fold(sum);
+
+	return c;
+}
+
+/* The L4 checksum as the PMD judged it: 1 good, 0 bad, -1 unknown. */
+static inline int
+fp_l4_offload(const struct rte_mbuf *m)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return 1;
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return 0;
+	return -1;
+}
+
+static inline bool
+fp_l4_csum_ok(const struct fp_pkt *p)
+{
+	int o = fp_l4_offload(p->m);
+
+	return o >= 0 ? o == 1 : fp_l4_sum(p) == 0xffff;
+}
+
+/* Swap the Ethernet addresses; the reply leaves from the port's MAC. */
+static inline void
+fp_reply_l2(struct fp_pkt *p, const uint8_t *port_mac)
+{
+	memcpy(p->l2, p->l2 + 6, 6);
+	memcpy(p->l2 + 6, port_mac, 6);
+}
+
+/* Cut the reply to the L3 packet (drops Ethernet padding and FCS). */
+static inline void
+fp_reply_trim(struct fp_pkt *p, uint32_t l3_total)
+{
+	p->m->data_len = (uint16_t)(p->l2_len + l3_total);
+	p->m->pkt_len = p->m->data_len;
+}
+
+/*
+ * Hand a fragment to the reassembly hook. FP_V_HELD while the datagram is
+ * incomplete (or the hook dropped it); else p now is the whole datagram,
+ * standing for all its frames, and 0 is returned.
+ */
+static inline int
+fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
+{
+	struct rte_mbuf *whole;
+
+	/* the table keeps the frame: cut padding and FCS off it */
+	p->m->data_len = (uint16_t)RTE_MIN((uint32_t)p->m->data_len, p->len);
+	p->m->pkt_len = p->len;
+	whole = ctx->reasm(ctx->reasm_arg, p->m, family, p->l2_len, p->l3_len);
+	if (whole == NULL)
+		return FP_V_HELD;
+	p->m = whole;
+	p->frames = whole->nb_segs;
+	p->released = (uint16_t)(whole->nb_segs - 1);
+	p->l2 = rte_pktmbuf_mtod(whole, uint8_t *);
+	p->seg = whole->data_len;
+	p->len = whole->pkt_len;
+	return 0;
+}
+
+/* Stages, one per protocol (fp_rx_*.c). Each returns a verdict. */
+int fp_rx_arp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+int fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+int fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+/* after IP: p->src/dst/proto/l4_len set */
+int fp_rx_ipv4_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+int fp_rx_ipv6_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+int fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+int fp_rx_tcp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+int fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+int fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+
+#endif /* FP_RX_H */
+
+/* Turn the packet's IP header into the header of a reply to its sender:
+ * swap the addresses, fresh TTL / hop limit, IPv6 extension headers
+ * removed, lengths and the IPv4 header checksum set; Ethernet swapped and
+ * the frame cut to the packet. Single-segment packets only. */
+void fp_reply_ip(struct fp_proc_ctx *ctx, struct fp_pkt *p);

@@ -564,12 +564,10 @@ fp_report_mempools(struct fp_doc *d, const char *param)
 
 /* ---- the final report ---- */
 
-#define NB_SECTIONS 8
-
 struct fp_report_final {
-	const char *name[NB_SECTIONS];
-	struct fp_doc doc[NB_SECTIONS];
 	unsigned int n;
+	const char **name;       /* every command of fp_report_cmds, mempools */
+	struct fp_doc *doc;
 };
 
 struct fp_report_final *
@@ -577,11 +575,19 @@ fp_report_final_collect(void)
 {
 	struct fp_report_final *f = calloc(1, sizeof(*f));
 	const struct fp_report_cmd *c;
+	unsigned int nb = 1;     /* mempools */
 
-	if (f == NULL)
+	for (c = fp_report_cmds; c->name != NULL; c++)
+		nb++;
+	if (f != NULL) {
+		f->name = calloc(nb, sizeof(*f->name));
+		f->doc = calloc(nb, sizeof(*f->doc));
+	}
+	if (f == NULL || f->name == NULL || f->doc == NULL) {
+		fp_report_final_free(f);
 		return NULL;
-	for (c = fp_report_cmds; c->name != NULL && f->n < NB_SECTIONS - 1;
-			c++, f->n++) {
+	}
+	for (c = fp_report_cmds; c->name != NULL; c++, f->n++) {
 		f->name[f->n] = c->name;
 		fp_doc_init(&f->doc[f->n]);
 		c->build(&f->doc[f->n], NULL);
@@ -708,5 +714,7 @@ fp_report_final_free(struct fp_report_final *f)
 		return;
 	for (i = 0; i < f->n; i++)
 		fp_doc_free(&f->doc[i]);
+	free(f->doc);
+	free(f->name);
 	free(f);
 }

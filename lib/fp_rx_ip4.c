@@ -11,7 +11,6 @@
 #define IP_MF 0x2000
 #define IP_OFFMASK 0x1fff
 #define NR_ICMP_TYPES 18
-#define REPLY_TTL 64
 
 /* ---- ARP ---- */
 
@@ -197,8 +196,7 @@ fp_rx_ipv4_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 int
 fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
-	uint8_t *icmp = fp_pkt_l4(p), *ip = fp_pkt_l3(p);
-	uint32_t sum;
+	uint8_t *icmp = fp_pkt_l4(p);
 
 	SNMP_INC(ctx, Icmp, InMsgs);
 	if (fp_fold(fp_l4_raw(p)) != 0xffff) {
@@ -227,23 +225,12 @@ fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	if (p->m->nb_segs != 1)
 		return FP_V_DELIVER;           /* a reassembled ping: not echoed */
 	/* echo reply in place */
-	fp_reply_l2(p, ctx->conf->port[ctx->port].mac);
-	{
-		uint8_t tmp[4];
-
-		memcpy(tmp, ip + 12, 4);
-		memcpy(ip + 12, ip + 16, 4);
-		memcpy(ip + 16, tmp, 4);
-	}
-	ip[8] = REPLY_TTL;
-	ip[10] = ip[11] = 0;
-	sum = __rte_raw_cksum(ip, p->l3_len, 0);
-	*(uint16_t *)(void *)(ip + 10) = fp_csum_field(sum);
+	fp_reply_ip(ctx, p);
+	icmp = fp_pkt_l4(p);
 	icmp[0] = 0;
 	icmp[2] = icmp[3] = 0;
-	sum = __rte_raw_cksum(icmp, p->l4_len, 0);
-	*(uint16_t *)(void *)(icmp + 2) = fp_csum_field(sum);
-	fp_reply_trim(p, p->l3_len + p->l4_len);
+	*(uint16_t *)(void *)(icmp + 2) =
+		fp_csum_field(__rte_raw_cksum(icmp, p->l4_len, 0));
 	p->meta.kind = FP_TX_ICMP_ECHO;
 	return FP_V_TX;
 

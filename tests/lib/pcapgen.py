@@ -73,3 +73,57 @@ def write_pcap(path, frames, snaplen=65535):
                                 len(fr)))
             f.write(cap)
     return frames
+
+
+# ---- more protocols, for the mixed-traffic tests ----
+
+def ip6(s: str) -> bytes:
+    import socket
+    return socket.inet_pton(socket.AF_INET6, s)
+
+
+def vlan(tpid: int, vid: int, ethertype: int) -> bytes:
+    """A VLAN tag as it follows the MAC addresses: TPID is written by eth()."""
+    return struct.pack("!HH", vid, ethertype)
+
+
+def eth_vlan(dst, src, vid, ethertype, payload, tpid=0x8100):
+    return mac(dst) + mac(src) + struct.pack("!HHH", tpid, vid, ethertype) + payload
+
+
+def ipv6(src: str, dst: str, nh: int, payload: bytes, hops=64) -> bytes:
+    return struct.pack("!IHBB16s16s", 0x60000000, len(payload), nh, hops,
+                       ip6(src), ip6(dst)) + payload
+
+
+def l4_csum6(src, dst, proto, data):
+    pseudo = ip6(src) + ip6(dst) + struct.pack("!IxxxB", len(data), proto)
+    return csum(pseudo + data)
+
+
+def udp6(src, dst, sport, dport, payload):
+    length = 8 + len(payload)
+    hdr = struct.pack("!HHHH", sport, dport, length, 0)
+    c = l4_csum6(src, dst, 17, hdr + payload) or 0xFFFF
+    return ipv6(src, dst, 17, hdr[:6] + struct.pack("!H", c) + payload)
+
+
+def icmp4(src, dst, typ, code, body):
+    msg = struct.pack("!BBH", typ, code, 0) + body
+    msg = msg[:2] + struct.pack("!H", csum(msg)) + msg[4:]
+    return ipv4(src, dst, 1, msg)
+
+
+def icmp6(src, dst, typ, code, body, hops=64):
+    msg = struct.pack("!BBH", typ, code, 0) + body
+    c = l4_csum6(src, dst, 58, msg)
+    return ipv6(src, dst, 58, msg[:2] + struct.pack("!H", c) + msg[4:], hops)
+
+
+def arp_request(sender_mac, sender_ip, target_ip):
+    return struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac(sender_mac),
+                       ip4(sender_ip), bytes(6), ip4(target_ip))
+
+
+def pad60(frame: bytes) -> bytes:
+    return frame + bytes(max(0, 60 - len(frame)))

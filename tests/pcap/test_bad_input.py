@@ -35,6 +35,16 @@ CASES = [
     ("no lcore to poll", [], "no lcore to poll", "0"),
     ("mbufs too small", ["--mbufs", "100", "--mbuf-cache", "0"], "--mbufs: 100 is too small", "0,1"),
     ("idle-exit not a number", ["--idle-exit", "soon"], "--idle-exit", "0,1"),
+    ("local-ip not an address", ["--local-ip", "10.0.0.300"], "--local-ip", "0,1"),
+    ("local-ip multicast", ["--local-ip", "239.0.0.1"], "multicast", "0,1"),
+    ("local-ip bad prefix", ["--local-ip", "10.0.0.1/40"], "--local-ip", "0,1"),
+    ("listen without action", ["--listen", "9"], "--listen", "0,1"),
+    ("listen port zero", ["--listen", "0=count"], "invalid port", "0,1"),
+    ("listen unknown action", ["--listen", "9=drop"], "unknown action", "0,1"),
+    ("listen bad seq size", ["--listen", "9=seq,size=2"], "size", "0,1"),
+    ("listen twice", ["--listen", "9=count", "--listen", "9=echo"], "exists", "0,1"),
+    ("listen IPv6 without brackets", ["--listen", "2001:db8::1:9=count"], "--listen", "0,1"),
+    ("vlan out of range", ["--vlan", "4096"], "--vlan", "0,1"),
 ]
 
 

@@ -14,7 +14,8 @@ import fastpath_run as fr  # noqa: E402
 import pcapgen  # noqa: E402
 
 CMDS = ["/fastpath/softnet_stat", "/fastpath/queues", "/fastpath/lcores",
-        "/fastpath/ports", "/fastpath/config"]
+        "/fastpath/ports", "/fastpath/config", "/fastpath/snmp", "/fastpath/drops",
+        "/fastpath/udp"]
 SOFTNET_KEYS = {"processed", "dropped", "time_squeeze", "cpu_collision",
                 "received_rps", "flow_limit_count", "backlog_len", "index"}
 QUEUE_KEYS = {"lcore", "packets", "bytes", "dropped", "time_squeeze", "polls", "empty_polls"}
@@ -29,7 +30,8 @@ def live():
     pcap = os.path.join(fr.workdir(name), "udp64.pcap")
     pcapgen.write_pcap(pcap, [pcapgen.udp_frame(64, flow=i) for i in range(256)])
     p, stats_path = fr.start(name, ["net_pcap0,rx_pcap=%s,rx_pcap=%s,infinite_rx=1"
-                                    % (pcap, pcap)], lcores="0@0,1@1,2@1")
+                                    % (pcap, pcap)], ["--listen", "9=count"],
+                             lcores="0@0,1@1,2@1")
     try:
         ok = fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20)
         c.true("telemetry socket appears", ok)
@@ -73,6 +75,19 @@ def live():
     c.true("processed grows", p2["processed"] > p1["processed"])
     c.eq("live unaccounted", p2["unaccounted"], 0)
     c.eq("config burst", r2["/fastpath/config"]["burst"], 32)
+    # receive processing: every frame is a good UDP datagram to port 9
+    sn1, sn2 = r1["/fastpath/snmp"], r2["/fastpath/snmp"]
+    c.eq("snmp groups", sorted(sn2), sorted(["Ip", "IpExt", "Ip6", "Icmp", "Icmp6", "Tcp",
+                                              "Udp", "Udp6"]))
+    c.true("Udp InDatagrams grows", sn2["Udp"]["InDatagrams"] > sn1["Udp"]["InDatagrams"])
+    c.true("Ip InReceives >= Udp InDatagrams",
+           sn2["Ip"]["InReceives"] >= sn2["Udp"]["InDatagrams"])
+    c.eq("no drop by any reason", sum(r2["/fastpath/drops"].values()), 0)
+    c.true("drops lists every reason", {"NO_SOCKET", "UDP_CSUM", "IP_CSUM", "OTHERHOST",
+                                        "PKT_TOO_SMALL"} <= set(r2["/fastpath/drops"]))
+    u1, u2 = r1["/fastpath/udp"]["0"], r2["/fastpath/udp"]["0"]
+    c.eq("listener address", u2["local_address"], "*:9")
+    c.true("listener datagrams grow", u2["datagrams"] > u1["datagrams"])
     c.eq("softnet_stat,2", sorted(one["/fastpath/softnet_stat,2"] or {}), ["2"])
     c.eq("queues,0", sorted(one["/fastpath/queues,0"] or {}), ["0_0", "0_1"])
     c.eq("softnet_stat,99 (no such lcore)", one["/fastpath/softnet_stat,99"], None)

@@ -80,15 +80,66 @@ fp_fold(uint32_t sum)
 	return __rte_raw_cksum_reduce(sum);
 }
 
+/*
+ * Ones' complement sums for short buffers (headers, small datagrams):
+ * 8 bytes per add into a 64-bit accumulator with end-around carry. Words
+ * are summed in host order, which folds to the same result as network
+ * order (RFC 1071 section 2(B)); 0xffff still means "checksum right".
+ */
+static inline uint64_t
+fp_add64(uint64_t a, uint64_t b)
+{
+	a += b;
+	return a + (a < b);
+}
+
+static __rte_always_inline uint64_t
+fp_sum(const uint8_t *p, uint32_t len, uint64_t acc)
+{
+	uint64_t w8;
+	uint32_t w4;
+	uint16_t w2;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w8, p, 8);
+		acc = fp_add64(acc, w8);
+	}
+	if (len >= 4) {
+		memcpy(&w4, p, 4);
+		acc = fp_add64(acc, w4);
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&w2, p, 2);
+		acc = fp_add64(acc, w2);
+		p += 2;
+		len -= 2;
+	}
+	if (len)      /* a last odd byte is the first byte of a word */
+		acc = fp_add64(acc, rte_be_to_cpu_16((uint16_t)(*p << 8)));
+	return acc;
+}
+
+static inline uint16_t
+fp_fold64(uint64_t acc)
+{
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffu) + (acc >> 16);
+	acc = (acc & 0xffffu) + (acc >> 16);
+	return (uint16_t)acc;
+}
+
 /* Ones' complement sum (unfolded) of the L4 message, all segments. */
-static inline uint32_t
+static inline uint64_t
 fp_l4_raw(const struct fp_pkt *p)
 {
 	uint32_t off = (uint32_t)p->l2_len + p->l3_len;
 	uint16_t part = 0;
 
 	if (p->seg >= off + p->l4_len)
-		return __rte_raw_cksum(p->l2 + off, p->l4_len, 0);
+		return fp_sum(p->l2 + off, p->l4_len, 0);
 	/* chained (a reassembled datagram): the mbuf's data starts at l2;
 	 * lengths were checked against pkt_len, so this cannot fail */
 	if (rte_raw_cksum_mbuf(p->m, off, p->l4_len, &part) != 0)
@@ -98,21 +149,19 @@ fp_l4_raw(const struct fp_pkt *p)
 
 /* The L4 message's sum plus the pseudo header, folded: 0xffff when the
  * checksum in it is right. */
-static inline uint16_t
+static __rte_always_inline uint16_t
 fp_l4_sum(const struct fp_pkt *p)
 {
-	const unsigned int alen = p->family == FP_AF_INET ? 4 : 16;
-	uint16_t ph[4];
-	uint32_t sum;
+	uint64_t acc;
 
-	ph[0] = 0;
-	ph[1] = rte_cpu_to_be_16(p->proto);
-	ph[2] = rte_cpu_to_be_16((uint16_t)(p->l4_len >> 16));
-	ph[3] = rte_cpu_to_be_16((uint16_t)p->l4_len);
-	sum = __rte_raw_cksum(p->src, alen, 0);
-	sum = __rte_raw_cksum(p->dst, alen, sum);
-	sum = __rte_raw_cksum(ph, sizeof(ph), sum);
-	return fp_fold(sum + fp_l4_raw(p));
+	/* IPv4 source and destination are adjacent: one 8-byte add */
+	if (p->family == FP_AF_INET)
+		acc = fp_sum(p->src, 8, 0);
+	else
+		acc = fp_sum(p->dst, 16, fp_sum(p->src, 16, 0));
+	acc = fp_add64(acc, rte_cpu_to_be_16(p->proto));
+	acc = fp_add64(acc, rte_cpu_to_be_32(p->l4_len));
+	return fp_fold64(fp_add64(acc, fp_l4_raw(p)));
 }
 
 /* Checksum field for a message whose sum (with the field zero) is sum. */
@@ -137,7 +186,7 @@ fp_l4_offload(const struct rte_mbuf *m)
 	return -1;
 }
 
-static inline bool
+static __rte_always_inline bool
 fp_l4_csum_ok(const struct fp_pkt *p)
 {
 	int o = fp_l4_offload(p->m);

@@ -84,7 +84,7 @@ ip_csum_ok(const struct rte_mbuf *m, const uint8_t *ip, unsigned int hlen)
 		return true;
 	if (f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return false;
-	return fp_fold(__rte_raw_cksum(ip, hlen, 0)) == 0xffff;
+	return fp_fold64(fp_sum(ip, hlen, 0)) == 0xffff;
 }
 
 int
@@ -98,18 +98,18 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	uint32_t dst;
 
 	SNMP_INC(ctx, Ip, InReceives);
-	if (avail < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5)
+	if (unlikely(avail < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5))
 		goto inhdr_error;
 	hlen = (ip[0] & 0xfu) * 4;
 	if (avail < hlen)
 		goto inhdr_error;
-	if (!ip_csum_ok(p->m, ip, hlen)) {
+	if (unlikely(!ip_csum_ok(p->m, ip, hlen))) {
 		SNMP_INC(ctx, IpExt, InCsumErrors);
 		SNMP_INC(ctx, Ip, InHdrErrors);
 		return FP_DROP_IP_CSUM;
 	}
 	tot = fp_get16(ip + 2);
-	if (plen < tot) {
+	if (unlikely(plen < tot)) {
 		SNMP_INC(ctx, IpExt, InTruncatedPkts);
 		return FP_DROP_PKT_TOO_SMALL;
 	}
@@ -129,7 +129,7 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	p->l3_len = (uint16_t)hlen;
 	p->l4_len = tot - hlen;
 	memcpy(&dst, ip + 16, 4);
-	if ((ip[16] & 0xf0) == 0xe0) {
+	if (unlikely((ip[16] & 0xf0) == 0xe0)) {
 		struct fp_ip g = { .family = FP_AF_INET };
 
 		memcpy(g.b, &dst, 4);
@@ -139,7 +139,7 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 			return FP_DROP_IP_INADDRERRORS;
 		}
 		p->ip_cast = FP_CAST_MULTICAST;
-	} else if (fp_local_v4_bcast(l, dst)) {
+	} else if (unlikely(fp_local_v4_bcast(l, dst))) {
 		SNMP_INC(ctx, IpExt, InBcastPkts);
 		p->ip_cast = FP_CAST_BROADCAST;
 	} else if (fp_local_v4(l, dst)) {
@@ -150,7 +150,7 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	}
 
 	frag = fp_get16(ip + 6);
-	if (frag & (IP_MF | IP_OFFMASK)) {
+	if (unlikely(frag & (IP_MF | IP_OFFMASK))) {
 		SNMP_INC(ctx, Ip, ReasmReqds);
 		if (ctx->reasm == NULL) {
 			SNMP_INC(ctx, Ip, ReasmFails);
@@ -199,7 +199,7 @@ fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	uint8_t *icmp = fp_pkt_l4(p);
 
 	SNMP_INC(ctx, Icmp, InMsgs);
-	if (fp_fold(fp_l4_raw(p)) != 0xffff) {
+	if (fp_fold64(fp_l4_raw(p)) != 0xffff) {
 		SNMP_INC(ctx, Icmp, InCsumErrors);
 		SNMP_INC(ctx, Icmp, InErrors);
 		return FP_DROP_ICMP_CSUM;

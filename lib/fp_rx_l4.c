@@ -118,7 +118,7 @@ fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	uint32_t ulen;
 	int id;
 
-	if (p->l4_len < 8 || fp_pkt_l4_seg(p) < 8)
+	if (unlikely(p->l4_len < 8 || fp_pkt_l4_seg(p) < 8))
 		goto short_packet;
 	ulen = fp_get16(u + 4);
 	if (ulen > p->l4_len || ulen < 8)
@@ -126,13 +126,13 @@ fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	p->l4_len = ulen;                     /* bytes past it are not UDP */
 	id = fp_listen_lookup(t, p->family, p->dst, fp_get16(u + 2));
 
-	if (p->ip_cast != FP_CAST_UNICAST) {
+	if (unlikely(p->ip_cast != FP_CAST_UNICAST)) {
 		/* __udp4_lib_mcast_deliver: nobody wants it */
 		if (id < 0) {
 			UDP_INC(ctx, p, IgnoredMulti);
 			return FP_DROP_IGNORED_MULTI;
 		}
-	} else if (id < 0) {
+	} else if (unlikely(id < 0)) {
 		/* no socket: drop silently if the checksum is wrong */
 		if ((p->family == FP_AF_INET6 && fp_get16(u + 6) == 0) ||
 				(fp_get16(u + 6) != 0 && !fp_l4_csum_ok(p)))

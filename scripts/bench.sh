@@ -1,28 +1,37 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Benchmark: fastpath against dpdk-testpmd --forward-mode=rxonly on the same
-# 64-byte UDP pcap (net_pcap infinite_rx=1), the same lcores and duration.
-# Rates come from /ethdev/stats ipackets deltas read the same way for both.
-# Prints the median of RUNS alternating runs, the ratio, and fastpath's
+# Benchmark on one 64-byte UDP pcap (net_pcap infinite_rx=1), the same
+# lcores (-l 0,1: one worker) and duration for every contender:
+#   testpmd rxonly  dpdk-testpmd --forward-mode=rxonly: receive and free
+#   testpmd csum    dpdk-testpmd --forward-mode=csum: parse, checksum, send
+#                   (to net_pcap's tx drop)
+#   fastpath        full processing: parse, validate, software checksums,
+#                   a count listener on the traffic's port
+# Rates come from /ethdev/stats ipackets deltas read the same way for all.
+# Prints the median of RUNS alternating runs, the ratios, and fastpath's
 # cycles per packet from /fastpath/lcores. A tool, not a test.
 #
-#   scripts/bench.sh [-d SECONDS] [-r RUNS]
+#   scripts/bench.sh [-d SECONDS] [-r RUNS] [-n]     (-n: --no-huge)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 DURATION=5
 RUNS=3
-while getopts "d:r:" o; do
+NOHUGE=0
+while getopts "d:r:n" o; do
     case $o in
         d) DURATION=$OPTARG ;;
         r) RUNS=$OPTARG ;;
-        *) echo "usage: $0 [-d SECONDS] [-r RUNS]" >&2; exit 2 ;;
+        n) NOHUGE=1 ;;
+        *) echo "usage: $0 [-d SECONDS] [-r RUNS] [-n]" >&2; exit 2 ;;
     esac
 done
 
 fp_install_deps
 fp_build
 fp_hugepages 1024
+[ "$NOHUGE" = 1 ] && FP_MEM_ARGS="--no-huge -m 512"
+fp_say "memory: $FP_MEM_ARGS"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"; rm -rf /var/run/dpdk/fpbench_*' EXIT
 python3 - "$WORK/udp64.pcap" <<'PY'
@@ -69,10 +78,11 @@ PY
 }
 
 run_testpmd() {
-    local prefix=fpbench_tp_$1
+    local prefix=fpbench_tp_$1_$2
     # shellcheck disable=SC2086
-    dpdk-testpmd $EAL --file-prefix "$prefix" -- --forward-mode=rxonly \
-        --stats-period 1 --nb-cores=1 --total-num-mbufs=16384 >"$WORK/tp.log" 2>&1 &
+    dpdk-testpmd $EAL --file-prefix "$prefix" -- --forward-mode="$2" \
+        --port-topology=loop --stats-period 1 --nb-cores=1 \
+        --total-num-mbufs=16384 >"$WORK/tp.log" 2>&1 &
     local pid=$!
     measure "$prefix"
     kill -INT $pid; wait $pid 2>/dev/null || true
@@ -81,7 +91,8 @@ run_testpmd() {
 run_fastpath() {
     local prefix=fpbench_fp_$1
     # shellcheck disable=SC2086
-    "$FP_BUILD/app/fastpath" $EAL --file-prefix "$prefix" -- >"$WORK/fp.log" 2>&1 &
+    "$FP_BUILD/app/fastpath" $EAL --file-prefix "$prefix" -- --listen 9=count \
+        >"$WORK/fp.log" 2>&1 &
     local pid=$!
     measure "$prefix"
     kill -TERM $pid; wait $pid 2>/dev/null || true
@@ -89,13 +100,18 @@ run_fastpath() {
 
 export FP_ROOT
 fp_say "$RUNS alternating runs of ${DURATION}s each; $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-TP=() FP=() CPP=()
+TP=() TC=() FP=() CPP=()
 for i in $(seq 1 "$RUNS"); do
-    t=$(run_testpmd "$i"); TP+=("$t")
+    t=$(run_testpmd "$i" rxonly); TP+=("$t")
+    x=$(run_testpmd "$i" csum); TC+=("$x")
     read -r f c < <(run_fastpath "$i"); FP+=("$f"); CPP+=("$c")
-    printf '  run %d: testpmd rxonly %s Mpps, fastpath %s Mpps (%s cycles/packet)\n' "$i" "$t" "$f" "$c"
+    printf '  run %d: testpmd rxonly %s Mpps, testpmd csum %s Mpps, fastpath %s Mpps (%s cycles/packet)\n' \
+        "$i" "$t" "$x" "$f" "$c"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-mt=$(median "${TP[@]}"); mf=$(median "${FP[@]}"); mc=$(median "${CPP[@]}")
-printf '\nmedian: testpmd rxonly %s Mpps, fastpath %s Mpps, ratio %s, fastpath %s cycles/packet\n' \
-    "$mt" "$mf" "$(awk -v a="$mf" -v b="$mt" 'BEGIN {printf "%.2f", a / b}')" "$mc"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+mt=$(median "${TP[@]}"); mx=$(median "${TC[@]}"); mf=$(median "${FP[@]}"); mc=$(median "${CPP[@]}")
+printf '\nmedian: testpmd rxonly %s Mpps, testpmd csum %s Mpps, fastpath %s Mpps, %s cycles/packet\n' \
+    "$mt" "$mx" "$mf" "$mc"
+printf 'fastpath / testpmd rxonly = %s (target >= 0.6); fastpath / testpmd csum = %s (target > 1)\n' \
+    "$(ratio "$mf" "$mt")" "$(ratio "$mf" "$mx")"

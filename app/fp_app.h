@@ -53,6 +53,8 @@ struct fp_lcore_queue {
 	uint16_t txq;               /* this lcore's tx queue on port, or FP_NO_TXQ */
 };
 
+struct fp_frag;
+
 struct fp_lcore {
 	struct fp_queue_stats qstats[FP_MAX_LCORE_QUEUES];
 	struct fp_lcore_stats lstats;
@@ -60,6 +62,7 @@ struct fp_lcore {
 	unsigned int nb_q;
 	bool is_main;
 	struct fp_proc_ctx proc;
+	struct fp_frag *frag;               /* reassembly table */
 	struct fp_lcore_queue q[FP_MAX_LCORE_QUEUES];
 } __rte_cache_aligned;
 

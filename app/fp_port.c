@@ -6,6 +6,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "fp_frag.h"
 #include "fp_pool.h"
 #include "fp_port.h"
 #include "fp_util.h"
@@ -216,12 +217,15 @@ create_pools(struct fp_app *a, char *err, size_t errlen)
 		if (!used)
 			continue;
 		nl = lcores_on_socket(a, s);
-		need = fp_pool_mbufs_needed(rxd, txd, nl, o->mbuf_cache, o->burst);
+		/* room for about one held fragment per datagram in reassembly */
+		need = fp_pool_mbufs_needed(rxd, txd, nl, o->mbuf_cache, o->burst,
+				FP_FRAG_MAX_DATAGRAMS);
 		if (o->mbufs != 0 && o->mbufs < need)
 			return fp_err(err, errlen,
-				"--mbufs: %u is too small for socket %d: %u needed (%llu rx + %llu tx descriptors, %u lcore(s) x (cache %u + 2 x burst %u))",
+				"--mbufs: %u is too small for socket %d: %u needed (%llu rx + %llu tx descriptors, %u lcore(s) x (cache %u + 2 x burst %u + %u for reassembly))",
 				o->mbufs, s, need, (unsigned long long)rxd,
-				(unsigned long long)txd, nl, o->mbuf_cache, o->burst);
+				(unsigned long long)txd, nl, o->mbuf_cache, o->burst,
+				FP_FRAG_MAX_DATAGRAMS);
 		size = o->mbufs ? o->mbufs : fp_pool_auto_size(need);
 		snprintf(name, sizeof(name), "fp_mbuf_s%d", s);
 		a->pools[s] = rte_pktmbuf_pool_create(name, size, o->mbuf_cache,

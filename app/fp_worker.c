@@ -8,6 +8,7 @@
 #include <rte_prefetch.h>
 
 #include "fp_app.h"
+#include "fp_frag.h"
 #include "fp_worker.h"
 
 /* Control work (quit flag, housekeeping) every CONTROL_LOOPS iterations. */
@@ -153,6 +154,7 @@ fp_worker_main(void *arg)
 			FP_STAT_ADD(lc->lstats.loops, CONTROL_LOOPS);
 			if (fp_app_quitting())
 				break;
+			fp_frag_expire(lc, prev);
 			if (lc->is_main)
 				control_tick(prev);
 		}

@@ -17,6 +17,7 @@
 #include <rte_lcore.h>
 
 #include "fp_app.h"
+#include "fp_frag.h"
 #include "fp_lcore.h"
 #include "fp_port.h"
 #include "fp_report.h"
@@ -86,6 +87,8 @@ start(char *err, size_t errlen)
 	if (rc == 0)
 		rc = fp_lcores_plan(&fp_app, err, errlen);
 	if (rc == 0)
+		rc = fp_frag_setup(&fp_app, err, errlen);
+	if (rc == 0)
 		rc = fp_ports_setup(&fp_app, err, errlen);
 	if (rc == 0 && fp_telemetry_register() != 0)
 		rc = -EIO, snprintf(err, errlen, "telemetry registration failed");
@@ -107,6 +110,7 @@ finish(void)
 	int rc = 0;
 
 	fp_ports_stop(&fp_app);
+	fp_frag_teardown(&fp_app);       /* what reassembly held is dropped */
 	final = fp_report_final_collect();
 	fp_ports_close(&fp_app);
 	if (final == NULL || fp_report_final_write(final,
@@ -151,6 +155,7 @@ main(int argc, char **argv)
 		status = finish();
 	else
 		fp_ports_stop(&fp_app), fp_ports_close(&fp_app);
+	fp_frag_teardown(&fp_app);
 	fp_lcores_free(&fp_app);
 	fp_pools_free(&fp_app);
 	rte_eal_cleanup();

@@ -24,6 +24,7 @@ enum {
 	OPT_LISTEN,
 	OPT_VLAN,
 	OPT_RX_FCS,
+	OPT_FRAG_TIMEOUT,
 	OPT_HELP,
 };
 
@@ -67,6 +68,8 @@ static const struct opt_desc {
 	  "VLAN ids to accept, e.g. 0,100-199 (0: untagged; default: every VLAN and untagged)" },
 	{ "rx-fcs", no_argument, OPT_RX_FCS, NULL,
 	  "received frames end with their 4-byte FCS (default: they do not)" },
+	{ "frag-timeout", required_argument, OPT_FRAG_TIMEOUT, "MS",
+	  "drop a datagram whose fragments are not all in after MS ms, 1..60000 (default 1000)" },
 	{ "help", no_argument, OPT_HELP, NULL, "print this help and exit" },
 };
 
@@ -81,6 +84,7 @@ fp_opts_defaults(struct fp_opts *o)
 	o->burst = FP_DEF_BURST;
 	o->rss_key = FP_RSS_KEY_DEFAULT;
 	o->mbuf_cache = FP_DEF_MBUF_CACHE;
+	o->frag_timeout_ms = FP_DEF_FRAG_TIMEOUT_MS;
 }
 
 const char *
@@ -255,6 +259,10 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		return parse_vlans(arg, o, err, errlen);
 	case OPT_RX_FCS:
 		o->rx_fcs = true;
+		break;
+	case OPT_FRAG_TIMEOUT:
+		rc = num_opt(name, arg, 1, FP_MAX_FRAG_TIMEOUT_MS, &v, err, errlen);
+		o->frag_timeout_ms = (uint32_t)v;
 		break;
 	case OPT_HELP:
 		o->help = true;

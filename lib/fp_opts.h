@@ -26,6 +26,8 @@
 #define FP_MAX_MBUFS (1u << 30)
 #define FP_BURST_MAX_OPT 512       /* FP_BURST_MAX */
 #define FP_MAX_IDLE_EXIT_MS 86400000u /* a day */
+#define FP_DEF_FRAG_TIMEOUT_MS 1000
+#define FP_MAX_FRAG_TIMEOUT_MS 60000
 
 enum fp_rss_key {
 	FP_RSS_KEY_DEFAULT,    /* the driver's key */
@@ -49,6 +51,7 @@ struct fp_opts {
 	uint32_t mbufs;             /* mbufs per pool; 0 = sized automatically */
 	uint16_t mbuf_cache;
 	bool rx_fcs;                /* frames carry their FCS */
+	uint32_t frag_timeout_ms;   /* reassembly timeout */
 	unsigned int nb_vlans;      /* --vlan ids given */
 	struct fp_rx_conf rx;       /* local addresses, listeners, VLANs */
 	bool help;

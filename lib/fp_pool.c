@@ -3,10 +3,11 @@
 
 uint32_t
 fp_pool_mbufs_needed(uint64_t rx_desc, uint64_t tx_desc,
-		unsigned int nb_lcores, unsigned int cache, unsigned int burst)
+		unsigned int nb_lcores, unsigned int cache, unsigned int burst,
+		unsigned int held)
 {
 	uint64_t n = rx_desc + tx_desc +
-		(uint64_t)nb_lcores * ((uint64_t)cache + 2u * burst);
+		(uint64_t)nb_lcores * ((uint64_t)cache + 2u * burst + held);
 
 	return n >= UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }

@@ -127,3 +127,31 @@ def arp_request(sender_mac, sender_ip, target_ip):
 
 def pad60(frame: bytes) -> bytes:
     return frame + bytes(max(0, 60 - len(frame)))
+
+
+def fragment4(src, dst, sport, dport, payload, chunk, ident):
+    """A UDP/IPv4 datagram cut into fragments of `chunk` bytes (a multiple
+    of 8) of IP payload; returns the IPv4 packets."""
+    udp = udp4(src, dst, sport, dport, payload)[20:]
+    out = []
+    for off in range(0, len(udp), chunk):
+        part = udp[off:off + chunk]
+        mf = 0x2000 if off + chunk < len(udp) else 0
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(part), ident,
+                          mf | (off // 8), 64, 17, 0, ip4(src), ip4(dst))
+        hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+        out.append(hdr + part)
+    return out
+
+
+def fragment6(src, dst, sport, dport, payload, chunk, ident):
+    """A UDP/IPv6 datagram cut into fragments (fragment header right after
+    the fixed header); returns the IPv6 packets."""
+    udp = udp6(src, dst, sport, dport, payload)[40:]
+    out = []
+    for off in range(0, len(udp), chunk):
+        part = udp[off:off + chunk]
+        m = 1 if off + chunk < len(udp) else 0
+        fh = struct.pack("!BBHI", 17, 0, off | m, ident)
+        out.append(ipv6(src, dst, 44, fh + part))
+    return out

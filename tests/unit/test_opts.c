@@ -162,6 +162,7 @@ test_help(void)
 	static const char *const names[] = { "--ports", "--rxq", "--rxd",
 		"--txd", "--burst", "--rss-key", "--queue-map", "--main-polls",
 		"--idle-exit", "--stats-json", "--mbufs", "--mbuf-cache",
+		"--local-ip", "--listen", "--vlan", "--rx-fcs", "--frag-timeout",
 		"--help" };
 	unsigned int i;
 

@@ -103,14 +103,15 @@ test_drop_names(void)
 static void
 test_pool_size(void)
 {
-	/* 2 ports x (2 rxq x 1024 + 2 txq x 1024), 2 lcores x (256 + 2 x 32) */
-	CU_ASSERT_EQUAL(fp_pool_mbufs_needed(4096, 4096, 2, 256, 32),
-		4096 + 4096 + 2 * (256 + 64));
+	/* 2 ports x (2 rxq x 1024 + 2 txq x 1024), 2 lcores x (256 + 2 x 32
+	 * + 100 held fragments) */
+	CU_ASSERT_EQUAL(fp_pool_mbufs_needed(4096, 4096, 2, 256, 32, 100),
+		4096 + 4096 + 2 * (256 + 64 + 100));
 	CU_ASSERT_EQUAL(fp_pool_auto_size(100), 8191);
 	CU_ASSERT_EQUAL(fp_pool_auto_size(8191), 8191);
 	CU_ASSERT_EQUAL(fp_pool_auto_size(8192), 16383);
 	CU_ASSERT_EQUAL(fp_pool_auto_size(9000), 16383);
-	CU_ASSERT_EQUAL(fp_pool_mbufs_needed(UINT32_MAX, 1, 0, 0, 0), UINT32_MAX);
+	CU_ASSERT_EQUAL(fp_pool_mbufs_needed(UINT32_MAX, 1, 0, 0, 0, 0), UINT32_MAX);
 }
 
 int

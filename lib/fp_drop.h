@@ -14,7 +14,6 @@
  * X(name, resource, description)
  */
 #define FP_DROP_REASONS(X) \
-	X(NOT_SPECIFIED,   0, "drop with no more specific reason") \
 	X(PKT_TOO_SMALL,   0, "frame or header shorter than its headers say") \
 	X(OTHERHOST,       0, "frame not addressed to this host") \
 	X(IP_CSUM,         0, "bad IPv4 header checksum") \
@@ -31,11 +30,11 @@
 	X(INVALID_PROTO,   0, "ICMP echo to a broadcast or multicast address") \
 	X(VLAN_FILTERED,   0, "VLAN id not in --vlan") \
 	X(IPV6_NDISC_HOP_LIMIT, 0, "neighbour discovery with hop limit not 255") \
-	X(PKT_TOO_BIG,     0, "reply larger than the port MTU") \
+	X(PKT_TOO_BIG,     0, "echo of a reassembled or over-MTU datagram: replies are not fragmented") \
 	X(FRAG_REASM_TIMEOUT, 0, "fragment of a datagram never completed") \
 	X(FRAG_FAILED,     0, "fragment reassembly failed (overlap, too many)") \
 	X(FULL_RING,       1, "tx ring full") \
-	X(NOMEM,           1, "no mbuf available") \
+	X(NOMEM,           1, "no mbuf available (reserved: fastpath allocates none; the PMD counts rx_nombuf)") \
 	X(NO_TX_QUEUE,     1, "lcore has no tx queue on the port")
 
 enum fp_drop_reason {

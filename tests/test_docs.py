@@ -1,0 +1,32 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""The README stays true: it names every drop reason and SNMP counter the
+X-macros define, and every option `fastpath --help` lists."""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.environ.get("FASTPATH", os.path.join(ROOT, "build", "app", "fastpath"))
+
+
+def main():
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    drops = re.findall(r"X\((\w+),\s*\d,", open(os.path.join(ROOT, "lib", "fp_drop.h")).read())
+    snmp = re.findall(r"X\((\w+), (\w+)\)", open(os.path.join(ROOT, "lib", "fp_snmp.h")).read())
+    helptext = subprocess.run([BINARY, "--", "--help"], capture_output=True, text=True).stdout
+    options = re.findall(r"^  (--[a-z-]+)", helptext, re.M)
+    missing = ["drop reason " + d for d in drops if "`%s`" % d not in readme]
+    missing += ["SNMP %s %s" % (g, f) for g, f in snmp
+                if g != "group" and not re.search(r"`%s` \|[^\n]*\b%s\b" % (g, f), readme)]
+    missing += ["option " + o for o in options if "`%s" % o not in readme]
+    checks = len(drops) + len(snmp) + len(options)
+    for m in missing:
+        print("FAIL README does not document", m)
+    print("docs: %d checks, %d failed" % (checks, len(missing)))
+    sys.exit(1 if missing or not options or not drops else 0)
+
+
+if __name__ == "__main__":
+    main()

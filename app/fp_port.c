@@ -81,6 +81,63 @@ fp_ports_probe(struct fp_app *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* The multicast MAC of an IP group (RFC 1112 6.4, RFC 2464 7). */
+static void
+group_mac(const struct fp_ip *g, struct rte_ether_addr *mac)
+{
+	if (g->family == FP_AF_INET) {
+		const uint8_t m[6] = { 0x01, 0x00, 0x5e, g->b[1] & 0x7f, g->b[2],
+				       g->b[3] };
+
+		memcpy(mac->addr_bytes, m, 6);
+	} else {
+		const uint8_t m[6] = { 0x33, 0x33, g->b[12], g->b[13], g->b[14],
+				       g->b[15] };
+
+		memcpy(mac->addr_bytes, m, 6);
+	}
+}
+
+/*
+ * Join the groups at the NIC: the listeners' groups and, for each local
+ * IPv6 address, all-nodes and its solicited-node group (neighbour
+ * discovery). Where the device keeps no multicast list, all-multicast.
+ */
+static void
+join_groups(struct fp_app *a, const struct fp_port *p)
+{
+	const struct fp_local *l = &a->opts.rx.local;
+	struct rte_ether_addr macs[FP_MAX_GROUPS + FP_MAX_LOCAL + 1];
+	uint32_t n = 0, i;
+	int rc;
+
+	for (i = 0; i < l->nb_groups; i++)
+		group_mac(&l->groups[i], &macs[n++]);
+	if (l->nb_v6 != 0) {
+		struct fp_ip g = { .family = FP_AF_INET6,
+				   .b = { 0xff, 0x02, [15] = 1 } };
+
+		group_mac(&g, &macs[n++]);
+		for (i = 0; i < l->nb_v6; i++) {
+			static const uint8_t sn[13] = { 0xff, 0x02, [11] = 1,
+							[12] = 0xff };
+
+			memcpy(g.b, sn, 13);
+			memcpy(g.b + 13, l->v6[i] + 13, 3);
+			group_mac(&g, &macs[n++]);
+		}
+	}
+	if (n == 0)
+		return;
+	rc = rte_eth_dev_set_mc_addr_list(p->id, macs, n);
+	if (rc == 0)
+		return;
+	rc = rte_eth_allmulticast_enable(p->id);
+	if (rc != 0)
+		FP_LOG(NOTICE, "port %u (%s) keeps no multicast list and cannot take all multicast: %s",
+			p->id, p->driver, strerror(-rc));
+}
+
 /* What the receive path needs to know of the port. */
 static int
 rx_port_conf(struct fp_app *a, const struct fp_port *p)
@@ -147,6 +204,7 @@ configure_port(struct fp_app *a, struct fp_port *p, char *err, size_t errlen)
 	rc = rx_port_conf(a, p);
 	if (rc != 0)
 		goto fail;
+	join_groups(a, p);
 
 	rxconf = info.default_rxconf;
 	rxconf.offloads = conf.rxmode.offloads;

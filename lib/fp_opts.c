@@ -55,7 +55,7 @@ static const struct opt_desc {
 	{ "idle-exit", required_argument, OPT_IDLE_EXIT, "MS",
 	  "exit once no queue received a packet for MS ms, 1..86400000 (default: off)" },
 	{ "stats-json", required_argument, OPT_STATS_JSON, "FILE",
-	  "write the final counters as one JSON object to FILE at exit (default: none)" },
+	  "write the final counters as one JSON object to FILE when fastpath stops (default: none)" },
 	{ "mbufs", required_argument, OPT_MBUFS, "N",
 	  "mbufs per mempool (default: sized from queues, descriptors, caches and bursts)" },
 	{ "mbuf-cache", required_argument, OPT_MBUF_CACHE, "N",

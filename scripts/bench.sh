@@ -48,16 +48,16 @@ EAL="--no-pci -l 0,1 $FP_MEM_ARGS --log-level lib.eal:warning --log-level lib.te
 # Prints "mpps [cycles_per_packet]".
 measure() {
     python3 - "$1" "$DURATION" <<'PY'
-import os, sys, time
-sys.path.insert(0, os.path.join(os.environ["FP_ROOT"], "scripts"))
-import fptel
+import importlib.machinery, os, sys, time
+stat = importlib.machinery.SourceFileLoader(
+    "fastpath_stat", os.path.join(os.environ["FP_ROOT"], "scripts", "fastpath-stat")).load_module()
 prefix, duration = sys.argv[1], float(sys.argv[2])
-path = fptel.socket_path(prefix)
+path = stat.socket_path(prefix)
 end = time.monotonic() + 30
 while not os.path.exists(path) and time.monotonic() < end:
     time.sleep(0.05)
 time.sleep(1.0)
-c = fptel.Client(prefix)
+c = stat.Client(prefix)
 def sample():
     t = time.monotonic()
     v = c.query("/ethdev/stats,0")["ipackets"]

@@ -10,10 +10,11 @@ libpcap-dev libnuma-dev libcunit1-dev python3"
 fp_say() { printf '==> %s\n' "$*"; }
 fp_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# Install what is missing (Debian 12 packages).
+# Install what is missing (Debian 12 packages), and the extra packages
+# given as arguments.
 fp_install_deps() {
     local missing="" p
-    for p in $FP_DEPS; do
+    for p in $FP_DEPS "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
             || missing="$missing $p"
     done

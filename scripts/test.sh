@@ -5,7 +5,8 @@
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
-fp_install_deps
+# prometheus: its promtool checks fastpath-stat's exposition format
+fp_install_deps prometheus
 fp_say "building"
 fp_build
 fp_hugepages 1024

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""fastpath-stat against a running fastpath: two queues on two lcores, each
+replaying a known pcap; the app keeps running after the pcaps drain, so
+every subcommand's output can be compared with what the pcaps hold."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fastpath_run as fr  # noqa: E402
+import pcapgen as pg  # noqa: E402
+
+STAT = os.path.join(fr.ROOT, "scripts", "fastpath-stat")
+BURST = 32
+# queue 0 (lcore 1): to the count listener; queue 1 (lcore 2): to nobody
+Q0 = [pg.udp_frame(64 + i % 3 * 100, flow=i, seq=i, dport=9) for i in range(700)]
+Q1 = [pg.udp_frame(64, flow=i, seq=i, dport=4444) for i in range(300)]
+
+
+def stat(name, *args):
+    p = subprocess.run([sys.executable, STAT, "-f", fr.prefix(name)] + list(args),
+                       capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def parse_prometheus(text):
+    """A strict reader of the text exposition format (version 0.0.4), for
+    where promtool is not installed. Returns {(name, labels): value}."""
+    name_re = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
+    sample_re = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
+    label_re = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)')
+    types, helps, samples, problems = {}, set(), {}, []
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            helps.add(line.split()[2])
+        elif line.startswith("# TYPE "):
+            _, _, n, t = line.split()
+            if n in types:
+                problems.append("TYPE twice for " + n)
+            types[n] = t
+        elif line.startswith("#") or not line:
+            continue
+        else:
+            m = sample_re.match(line)
+            if not m:
+                problems.append("bad sample line: " + line)
+                continue
+            n, labels, value = m.group(1), m.group(3) or "", m.group(4)
+            if n not in types:
+                problems.append("sample before its TYPE: " + n)
+            pairs = tuple((a, b) for a, b, _ in label_re.findall(labels))
+            if labels and ",".join('%s="%s"' % p for p in pairs) != labels:
+                problems.append("bad labels: " + line)
+            float(value)
+            samples[(n, pairs)] = float(value)
+    for n, t in types.items():
+        if not name_re.match(n) or n not in helps:
+            problems.append("name or HELP: " + n)
+        if t == "counter" and not n.endswith("_total"):
+            problems.append("counter without _total: " + n)
+    return samples, problems
+
+
+def subcommands():
+    name = "stat"
+    c = fr.Checker(name)
+    d = fr.workdir(name)
+    p0, p1 = os.path.join(d, "q0.pcap"), os.path.join(d, "q1.pcap")
+    pg.write_pcap(p0, Q0)
+    pg.write_pcap(p1, Q1)
+    app, stats_path = fr.start(name, ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (p0, p1)],
+                               ["--listen", "9=count", "--burst", str(BURST)],
+                               lcores="0@0,1@1,2@1")
+    try:
+        c.true("socket", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+
+        def drained():
+            rc, out, _ = stat(name, "query", "/fastpath/ports")
+            return rc == 0 and '"processed": %d' % (len(Q0) + len(Q1)) in out
+        c.true("pcaps drained", fr.wait_for(drained, 20, 0.2))
+
+        # softnet: 13 columns of %08x, kernel order, index last
+        rc, out, _ = stat(name, "softnet")
+        c.eq("softnet status", rc, 0)
+        rows = out.splitlines()
+        c.eq("softnet rows (one per polling lcore)", len(rows), 2)
+        for row, (lcore, frames) in zip(rows, ((1, Q0), (2, Q1))):
+            c.true("softnet row layout: %r" % row,
+                   re.fullmatch(r"([0-9a-f]{8} ){12}[0-9a-f]{8}", row) is not None)
+            cols = [int(x, 16) for x in row.split()]
+            c.eq("lcore %d processed" % lcore, cols[0], len(frames))
+            c.eq("lcore %d dropped" % lcore, cols[1], 0)
+            c.eq("lcore %d time_squeeze" % lcore, cols[2], len(frames) // BURST)
+            c.eq("lcore %d unused columns" % lcore, cols[3:9] + cols[9:12], [0] * 9)
+            c.eq("lcore %d index" % lcore, cols[12], lcore)
+
+        # snmp: header and value lines pair up
+        rc, out, _ = stat(name, "snmp")
+        lines = out.splitlines()
+        c.eq("snmp status", rc, 0)
+        c.true("snmp lines come in pairs", len(lines) % 2 == 0 and lines)
+        values = {}
+        for h, v in zip(lines[0::2], lines[1::2]):
+            g1, names = h.split(": ")
+            g2, nums = v.split(": ")
+            c.eq("snmp %s pairs" % g1, g2, g1)
+            names, nums = names.split(), nums.split()
+            c.eq("snmp %s fields" % g1, len(names), len(nums))
+            c.true("snmp %s values are numbers" % g1, all(n.isdigit() for n in nums))
+            values.update({"%s.%s" % (g1, n): int(x) for n, x in zip(names, nums)})
+        c.eq("snmp groups", [l.split(":")[0] for l in lines[0::2]],
+             ["Ip", "IpExt", "Icmp", "Tcp", "Udp", "Ip6", "Icmp6", "Udp6"])
+        c.eq("Ip InReceives", values.get("Ip.InReceives"), len(Q0) + len(Q1))
+        c.eq("Udp InDatagrams", values.get("Udp.InDatagrams"), len(Q0))
+        c.eq("Udp NoPorts", values.get("Udp.NoPorts"), len(Q1))
+
+        # udp
+        rc, out, _ = stat(name, "udp")
+        lines = out.splitlines()
+        c.eq("udp status", rc, 0)
+        c.true("udp header", lines[0].split()[:3] == ["sl", "local_address", "action"])
+        c.eq("udp rows", len(lines), 2)
+        f = lines[1].split()
+        c.eq("udp local_address (/proc/net/udp6 form of ::)", f[1], "0" * 32 + ":0009")
+        c.eq("udp action", f[2], "count")
+        c.eq("udp datagrams", int(f[3]), len(Q0))
+        c.eq("udp bytes", int(f[4]), sum(len(x) - 42 for x in Q0))
+        c.eq("udp drops", int(f[5]), 0)
+
+        # drops: non-zero first
+        rc, out, _ = stat(name, "drops")
+        pairs = [l.split() for l in out.splitlines()]
+        c.eq("drops status", rc, 0)
+        c.eq("drops first line", pairs[0], ["NO_SOCKET", str(len(Q1))])
+        c.true("then zeros", all(p[1] == "0" for p in pairs[1:]))
+
+        # json and query
+        rc, out, _ = stat(name, "json")
+        import json as js
+        doc = js.loads(out)
+        c.eq("json sections", sorted(doc), sorted(["softnet_stat", "queues", "lcores", "ports",
+                                                   "config", "snmp", "drops", "udp"]))
+        c.eq("json ports processed", doc["ports"]["0"]["processed"], len(Q0) + len(Q1))
+
+        # prometheus
+        rc, out, _ = stat(name, "prometheus")
+        c.eq("prometheus status", rc, 0)
+        samples, problems = parse_prometheus(out)
+        c.eq("exposition problems (own parser)", problems, [])
+        if shutil.which("promtool"):
+            pt = subprocess.run(["promtool", "check", "metrics"], input=out,
+                                capture_output=True, text=True)
+            c.eq("promtool check metrics: %s" % pt.stdout.strip(), pt.returncode, 0)
+        else:
+            print("promtool not installed: checked with the test's own parser only")
+        c.eq("node_softnet_processed_total cpu 1",
+             samples.get(("node_softnet_processed_total", (("cpu", "1"),))), float(len(Q0)))
+        c.eq("node_softnet_times_squeezed_total cpu 2",
+             samples.get(("node_softnet_times_squeezed_total", (("cpu", "2"),))),
+             float(len(Q1) // BURST))
+        c.eq("fastpath_drops_total NO_SOCKET",
+             samples.get(("fastpath_drops_total", (("reason", "NO_SOCKET"),))), float(len(Q1)))
+        c.eq("fastpath_snmp_total Udp InDatagrams",
+             samples.get(("fastpath_snmp_total", (("group", "Udp"), ("counter", "InDatagrams")))),
+             float(len(Q0)))
+        c.eq("fastpath_queue_packets_total 0/1",
+             samples.get(("fastpath_queue_packets_total",
+                          (("port", "0"), ("queue", "1"), ("lcore", "2")))), float(len(Q1)))
+
+        # prometheus --listen: served on /metrics
+        port = 19000 + os.getpid() % 1000
+        srv = subprocess.Popen([sys.executable, STAT, "-f", fr.prefix(name), "prometheus",
+                                "--listen", "127.0.0.1:%d" % port],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            import urllib.request
+            body = None
+            for _ in range(50):
+                try:
+                    body = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port,
+                                                  timeout=5).read().decode()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            c.true("served /metrics", body is not None and "node_softnet_processed_total" in body)
+        finally:
+            srv.terminate()
+            srv.wait(timeout=10)
+
+        # watch: one refresh, not a TTY: plain text
+        rc, out, _ = stat(name, "watch", "-n", "0.2", "--iterations", "1")
+        c.eq("watch status", rc, 0)
+        c.true("watch lists both queues", "0_0" in out and "0_1" in out)
+        c.true("watch has the lcore table", "cycles/pkt" in out and "busy%" in out)
+    finally:
+        app.send_signal(signal.SIGTERM)
+        app.communicate(timeout=10)
+        fr.cleanup(name)
+    c.eq("fastpath exit status", app.returncode, 0)
+
+    # errors: one line, non-zero
+    rc, out, err = stat("no_such_prefix", "softnet")
+    c.true("no socket: non-zero status", rc != 0)
+    c.eq("no socket: one line", len(err.strip().splitlines()), 1)
+    c.true("no socket: says which socket", "dpdk_telemetry.v2" in err)
+    return c.done()
+
+
+if __name__ == "__main__":
+    fr.main({"subcommands": subcommands})

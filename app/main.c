@@ -17,6 +17,7 @@
 #include <rte_lcore.h>
 
 #include "fp_app.h"
+#include "fp_config.h"
 #include "fp_frag.h"
 #include "fp_lcore.h"
 #include "fp_port.h"
@@ -59,7 +60,7 @@ parse_app_args(int argc, char **argv, int k)
 	/* the app's argv: program name, then what follows "--" */
 	if (k < argc)
 		argv[k] = argv[0];
-	rc = fp_opts_parse(&fp_app.opts, k < argc ? argc - k : 1,
+	rc = fp_opts_load(&fp_app.opts, k < argc ? argc - k : 1,
 			k < argc ? &argv[k] : argv, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "fastpath: %s\n", err);

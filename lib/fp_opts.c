@@ -25,8 +25,11 @@ enum {
 	OPT_VLAN,
 	OPT_RX_FCS,
 	OPT_FRAG_TIMEOUT,
+	OPT_CONFIG_FILE,
 	OPT_HELP,
 };
+
+_Static_assert(OPT_HELP - OPT_PORTS < 64, "fp_opts.given has 64 bits");
 
 /* One table drives getopt_long and --help. */
 static const struct opt_desc {
@@ -70,6 +73,8 @@ static const struct opt_desc {
 	  "received frames end with their 4-byte FCS (default: they do not)" },
 	{ "frag-timeout", required_argument, OPT_FRAG_TIMEOUT, "MS",
 	  "drop a datagram whose fragments are not all in after MS ms, 1..60000 (default 1000)" },
+	{ "config-file", required_argument, OPT_CONFIG_FILE, "FILE",
+	  "read options from an INI file; the command line overrides it (default: none)" },
 	{ "help", no_argument, OPT_HELP, NULL, "print this help and exit" },
 };
 
@@ -191,6 +196,7 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 	for (i = 0; i < NB_OPTS; i++)
 		if (opt_table[i].val == c)
 			name = opt_table[i].name;
+	o->given |= 1ull << (c - OPT_PORTS);
 
 	switch (c) {
 	case OPT_PORTS:
@@ -264,6 +270,13 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		rc = num_opt(name, arg, 1, FP_MAX_FRAG_TIMEOUT_MS, &v, err, errlen);
 		o->frag_timeout_ms = (uint32_t)v;
 		break;
+	case OPT_CONFIG_FILE:
+		if (arg[0] == '\0' || strlen(arg) >= sizeof(o->config_file))
+			return fp_err(err, errlen,
+				"--config-file: expected a file path of 1..%zu characters",
+				sizeof(o->config_file) - 1);
+		strcpy(o->config_file, arg);
+		break;
 	case OPT_HELP:
 		o->help = true;
 		break;
@@ -323,6 +336,34 @@ fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 			"--mbuf-cache: %u is too large for --mbufs %u (at most mbufs/1.5)",
 			o->mbuf_cache, o->mbufs);
 	return 0;
+}
+
+const char *
+fp_opts_name(unsigned int i)
+{
+	return i < NB_OPTS ? opt_table[i].name : NULL;
+}
+
+int
+fp_opts_index(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_OPTS; i++)
+		if (strcmp(opt_table[i].name, name) == 0)
+			return opt_table[i].val - OPT_PORTS;
+	return -1;
+}
+
+int
+fp_opts_has_arg(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_OPTS; i++)
+		if (strcmp(opt_table[i].name, name) == 0)
+			return opt_table[i].has_arg == required_argument;
+	return -1;
 }
 
 int

@@ -54,6 +54,8 @@ struct fp_opts {
 	uint32_t frag_timeout_ms;   /* reassembly timeout */
 	unsigned int nb_vlans;      /* --vlan ids given */
 	struct fp_rx_conf rx;       /* local addresses, listeners, VLANs */
+	char config_file[PATH_MAX]; /* "" = none */
+	uint64_t given;             /* options given, by fp_opts_index() */
 	bool help;
 };
 
@@ -66,6 +68,13 @@ void fp_opts_defaults(struct fp_opts *o);
  */
 int fp_opts_parse(struct fp_opts *o, int argc, char **argv,
 		char *err, size_t errlen);
+
+/* Option names (without "--"), by index; NULL past the last. */
+const char *fp_opts_name(unsigned int i);
+/* The index of a long option name, or -1. */
+int fp_opts_index(const char *name);
+/* 1 when the option takes a value, 0 for a flag, -1 when unknown. */
+int fp_opts_has_arg(const char *name);
 
 /* The --help text: every option with its default. */
 int fp_opts_help(char *buf, size_t len);

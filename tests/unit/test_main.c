@@ -15,7 +15,8 @@ main(void)
 		return EXIT_FAILURE;
 	if (unit_register_opts() || unit_register_qmap() ||
 			unit_register_stats() || unit_register_doc() ||
-			unit_register_proc() || unit_register_rx()) {
+			unit_register_proc() || unit_register_rx() ||
+			unit_register_config()) {
 		CU_cleanup_registry();
 		return EXIT_FAILURE;
 	}

@@ -18,5 +18,6 @@ int unit_register_stats(void);
 int unit_register_doc(void);
 int unit_register_proc(void);
 int unit_register_rx(void);
+int unit_register_config(void);
 
 #endif /* UNIT_H */

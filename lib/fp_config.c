@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+
+#include "fp_config.h"
+#include "fp_util.h"
+
+#define MAX_ENTRIES 256
+#define LISTEN "listen"
+
+static const struct {
+	const char *section;
+	const char *const keys[8];
+} layout[] = {
+	{ "ports", { "ports", "rxq", "rxd", "txd", "rss-key", "rx-fcs" } },
+	{ "lcores", { "burst", "queue-map", "main-polls" } },
+	{ "host", { "local-ip", "vlan", "frag-timeout" } },
+	{ LISTEN, { NULL } },               /* NAME = listener */
+	{ "run", { "idle-exit", "stats-json", "mbufs", "mbuf-cache" } },
+};
+
+#define NB_SECTIONS (sizeof(layout) / sizeof(layout[0]))
+
+const char *
+fp_config_section(const char *option)
+{
+	unsigned int i, k;
+
+	if (strcmp(option, LISTEN) == 0)
+		return LISTEN;
+	for (i = 0; i < NB_SECTIONS; i++)
+		for (k = 0; layout[i].keys[k] != NULL; k++)
+			if (strcmp(layout[i].keys[k], option) == 0)
+				return layout[i].section;
+	return NULL;
+}
+
+static int
+section_known(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_SECTIONS; i++)
+		if (strcmp(layout[i].section, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* One entry of the file, as an option. */
+struct entry {
+	char section[CFG_NAME_LEN];
+	char key[CFG_NAME_LEN];
+	char option[CFG_NAME_LEN];
+	char flag[CFG_NAME_LEN + 2];        /* "--option" */
+	char value[CFG_VALUE_LEN];
+	unsigned int line;
+};
+
+struct file {
+	const char *path;
+	struct entry e[MAX_ENTRIES];
+	unsigned int n;
+};
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/*
+ * rte_cfgfile keeps no line numbers: read the file once to check its
+ * syntax with them, and to know on which line each (section, key) stands.
+ */
+static int
+scan(struct file *f, char *err, size_t errlen)
+{
+	char buf[1024], section[CFG_NAME_LEN] = "";
+	unsigned int line = 0;
+	FILE *fp = fopen(f->path, "r");
+
+	if (fp == NULL)
+		return fp_err(err, errlen, "--config-file %s: cannot open: %s",
+				f->path, strerror(errno));
+	f->n = 0;
+	while (fgets(buf, sizeof(buf), fp) != NULL) {
+		char *s, *eq, *semi;
+
+		line++;
+		if (strchr(buf, '\n') == NULL && !feof(fp)) {
+			fclose(fp);
+			return fp_err(err, errlen, "%s:%u: line longer than %zu characters",
+					f->path, line, sizeof(buf) - 2);
+		}
+		semi = strchr(buf, ';');
+		if (semi != NULL)
+			*semi = '\0';
+		s = trim(buf);
+		if (*s == '\0')
+			continue;
+		if (*s == '[') {
+			char *close = strchr(s, ']');
+
+			if (close == NULL || close[1] != '\0' || close == s + 1 ||
+					(size_t)(close - s - 1) >= sizeof(section)) {
+				fclose(fp);
+				return fp_err(err, errlen,
+					"%s:%u: malformed section header '%s'; expected [name]",
+					f->path, line, s);
+			}
+			*close = '\0';
+			snprintf(section, sizeof(section), "%s", trim(s + 1));
+			if (!section_known(section)) {
+				fclose(fp);
+				return fp_err(err, errlen,
+					"%s:%u: unknown section [%s]; valid: [ports] [lcores] [host] [listen] [run]",
+					f->path, line, section);
+			}
+			continue;
+		}
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			fclose(fp);
+			return fp_err(err, errlen, "%s:%u: expected key = value, got '%s'",
+					f->path, line, s);
+		}
+		*eq = '\0';
+		if (section[0] == '\0' || f->n == MAX_ENTRIES) {
+			fclose(fp);
+			return fp_err(err, errlen, section[0] == '\0' ?
+				"%s:%u: '%s' is outside any section" :
+				"%s:%u: '%s': more than 256 entries", f->path, line, trim(s));
+		}
+		snprintf(f->e[f->n].section, CFG_NAME_LEN, "%s", section);
+		snprintf(f->e[f->n].key, CFG_NAME_LEN, "%s", trim(s));
+		snprintf(f->e[f->n].value, CFG_VALUE_LEN, "%s", trim(eq + 1));
+		f->e[f->n].line = line;
+		if (f->e[f->n].key[0] == '\0' || f->e[f->n].value[0] == '\0') {
+			fclose(fp);
+			return fp_err(err, errlen, "%s:%u: [%s] %s: empty %s", f->path,
+				line, section, f->e[f->n].key,
+				f->e[f->n].key[0] == '\0' ? "key" : "value");
+		}
+		f->n++;
+	}
+	fclose(fp);
+	return 0;
+}
+
+/* The entries as rte_cfgfile reads them, checked against the scan. */
+static int
+load(struct file *f, char *err, size_t errlen)
+{
+	struct rte_cfgfile *cfg = rte_cfgfile_load(f->path, 0);
+	struct rte_cfgfile_entry *ents;
+	unsigned int i, seen = 0;
+	int s, nsec;
+
+	if (cfg == NULL)
+		return fp_err(err, errlen, "--config-file %s: rte_cfgfile cannot read it",
+				f->path);
+	ents = calloc(MAX_ENTRIES, sizeof(*ents));
+	if (ents == NULL) {
+		rte_cfgfile_close(cfg);
+		return fp_err(err, errlen, "--config-file %s: out of memory", f->path);
+	}
+	nsec = rte_cfgfile_num_sections(cfg, NULL, 0);
+	for (s = 0; s < nsec; s++) {
+		char name[CFG_NAME_LEN];
+		int k, n;
+
+		n = rte_cfgfile_section_entries_by_index(cfg, s, name, ents,
+				MAX_ENTRIES);
+		for (k = 0; k < n; k++) {
+			/* the same entry, in the same order, as the scan saw */
+			for (i = seen; i < f->n; i++)
+				if (strcmp(f->e[i].section, name) == 0 &&
+						strcmp(f->e[i].key, ents[k].name) == 0)
+					break;
+			if (i == f->n || strcmp(f->e[i].value, ents[k].value) != 0) {
+				free(ents);
+				rte_cfgfile_close(cfg);
+				return fp_err(err, errlen,
+					"--config-file %s: [%s] %s: unexpected entry",
+					f->path, name, ents[k].name);
+			}
+			seen++;
+		}
+	}
+	free(ents);
+	rte_cfgfile_close(cfg);
+	if (seen != f->n)
+		return fp_err(err, errlen,
+			"--config-file %s: rte_cfgfile read %u entries, expected %u",
+			f->path, seen, f->n);
+	return 0;
+}
+
+static int
+flag_value(const char *v)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Map each entry to an option and check its value on its own. */
+static int
+check(struct file *f, char *err, size_t errlen)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < f->n; i++) {
+		struct entry *e = &f->e[i];
+		struct fp_opts *scratch;
+		char msg[400], *argv[4];
+		int argc = 1, rc;
+
+		if (strcmp(e->section, LISTEN) == 0) {
+			for (j = 0; j < i; j++)
+				if (strcmp(f->e[j].section, LISTEN) == 0 &&
+						strcmp(f->e[j].key, e->key) == 0)
+					return fp_err(err, errlen,
+						"%s:%u: [listen] %s: the name is used on line %u",
+						f->path, e->line, e->key, f->e[j].line);
+			snprintf(e->option, sizeof(e->option), LISTEN);
+		} else {
+			const char *sec = fp_config_section(e->key);
+
+			if (sec == NULL || strcmp(sec, e->section) != 0)
+				return fp_err(err, errlen, sec == NULL ?
+					"%s:%u: [%s] %s: unknown key" :
+					"%s:%u: [%s] %s: belongs in [%s]", f->path, e->line,
+					e->section, e->key, sec);
+			_Static_assert(sizeof(e->option) == sizeof(e->key), "sizes");
+			memcpy(e->option, e->key, sizeof(e->option));
+		}
+		snprintf(e->flag, sizeof(e->flag), "--%s", e->option);
+		if (fp_opts_has_arg(e->option) == 0) {
+			int v = flag_value(e->value);
+
+			if (v < 0)
+				return fp_err(err, errlen,
+					"%s:%u: [%s] %s: '%s' is not yes or no",
+					f->path, e->line, e->section, e->key, e->value);
+			if (v == 0)
+				continue;
+		}
+		/* the option parser judges the value, as on the command line */
+		scratch = malloc(sizeof(*scratch));
+		if (scratch == NULL)
+			return fp_err(err, errlen, "out of memory");
+		fp_opts_defaults(scratch);
+		argv[0] = (char *)"fastpath";
+		argv[argc++] = e->flag;
+		if (fp_opts_has_arg(e->option) == 1)
+			argv[argc++] = e->value;
+		argv[argc] = NULL;
+		rc = fp_opts_parse(scratch, argc, argv, msg + 64, sizeof(msg) - 64);
+		if (rc != 0) {
+			fp_err(err, errlen, "%s:%u: [%s] %s: %s", f->path, e->line,
+				e->section, e->key, msg + 64);
+			free(scratch);
+			return rc;
+		}
+		free(scratch);
+	}
+	return 0;
+}
+
+int
+fp_opts_load(struct fp_opts *o, int argc, char **argv, char *err,
+		size_t errlen)
+{
+	struct file *f;
+	char **merged;
+	unsigned int i;
+	int rc, n = 1, k;
+
+	rc = fp_opts_parse(o, argc, argv, err, errlen);
+	if (rc != 0 || o->config_file[0] == '\0' || o->help)
+		return rc;
+	f = calloc(1, sizeof(*f));
+	merged = calloc((size_t)argc + 2 * MAX_ENTRIES + 1, sizeof(*merged));
+	if (f == NULL || merged == NULL) {
+		free(f);
+		free(merged);
+		return fp_err(err, errlen, "out of memory");
+	}
+	f->path = o->config_file;
+	rc = scan(f, err, errlen);
+	if (rc == 0)
+		rc = load(f, err, errlen);
+	if (rc == 0)
+		rc = check(f, err, errlen);
+	if (rc == 0) {
+		const uint64_t given = o->given;
+
+		/* the file's entries, less the options the command line gives,
+		 * then the command line */
+		merged[0] = argv[0];
+		for (i = 0; i < f->n; i++) {
+			struct entry *e = &f->e[i];
+			int idx = fp_opts_index(e->option);
+			int has_arg = fp_opts_has_arg(e->option);
+
+			if ((idx >= 0 && ((given >> idx) & 1)) ||
+					(has_arg == 0 && flag_value(e->value) == 0))
+				continue;
+			merged[n++] = e->flag;
+			if (has_arg == 1)
+				merged[n++] = e->value;
+		}
+		for (k = 1; k < argc; k++)
+			merged[n++] = argv[k];
+		merged[n] = NULL;
+		fp_opts_defaults(o);
+		rc = fp_opts_parse(o, n, merged, err, errlen);
+	}
+	free(merged);
+	free(f);
+	return rc;
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""--config-file end to end: a run from an INI file equals the equivalent
+command-line run on the same traffic, and config/fastpath.ini runs."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fastpath_run as fr  # noqa: E402
+import pcapgen as pg  # noqa: E402
+import test_mixed  # noqa: E402
+
+INI = """; the same as test_mixed.APP, as a file
+[ports]
+rss-key = default
+[lcores]
+burst = 32
+[host]
+local-ip = 10.1.0.1/24
+local-ip = 2001:db8::1
+[listen]
+discard = 9=count
+feed = 10.1.0.1:5000=seq,offset=0,size=4,order=be
+echo = 7=echo
+group = 239.1.1.1:6000=count
+[run]
+mbuf-cache = 256
+"""
+
+
+def comparable(stats):
+    """Everything but what differs by run: timing and file paths."""
+    out = {}
+    for section in ("softnet_stat", "ports", "snmp", "drops", "udp"):
+        out[section] = stats[section]
+    out["queues"] = {k: {f: v for f, v in q.items() if not f.endswith("_cycles")
+                         and f not in ("polls", "empty_polls")}
+                     for k, q in stats["queues"].items()}
+    out["config"] = {k: v for k, v in stats["config"].items()
+                     if k not in ("stats_json", "tsc_hz")}
+    return out
+
+
+def same_as_command_line():
+    name = "config_equal"
+    c = fr.Checker(name)
+    e = test_mixed.build()
+    d = fr.workdir(name)
+    pcap, ini = os.path.join(d, "mixed.pcap"), os.path.join(d, "fastpath.ini")
+    pg.write_pcap(pcap, e.frames)
+    with open(ini, "w") as f:
+        f.write(INI)
+    vdev = ["net_pcap0,rx_pcap=" + pcap]
+    a = fr.run(name + "_cli", vdev, test_mixed.APP)
+    b = fr.run(name + "_file", vdev, ["--config-file", ini])
+    c.eq("command-line run status", a.rc, 0)
+    c.eq("config-file run status", b.rc, 0)
+    fr.check_invariants(c, a.stats)
+    fr.check_invariants(c, b.stats)
+    if a.stats and b.stats:
+        ca, cb = comparable(a.stats), comparable(b.stats)
+        for section in ca:
+            c.eq("section %s equal" % section, cb[section], ca[section])
+        c.eq("delivered what the generator says", a.stats["ports"]["0"]["delivered"],
+             e.fates["delivered"])
+    return c.done()
+
+
+def example_runs():
+    name = "config_example"
+    c = fr.Checker(name)
+    path = os.path.join(fr.workdir(name), "sample.pcap")
+    # to the example's host address and its discard listener
+    frames = [pg.pad60(pg.eth("02:70:63:61:70:00", "02:00:00:00:00:02", 0x0800,
+                              pg.udp4("10.1.0.2", "10.1.0.1", 1000 + i, 9, b"x" * 20)))
+              for i in range(50)]
+    pg.write_pcap(path, frames)
+    r = fr.run(name, ["net_pcap0,rx_pcap=" + path],
+               ["--config-file", os.path.join(fr.ROOT, "config", "fastpath.ini")])
+    c.eq("exit status", r.rc, 0)
+    c.eq("no warning or error", [l for l in r.fp_errors() if "WARN" in l.upper()
+                                 or "ERR" in l.upper()], [])
+    fr.check_invariants(c, r.stats)
+    if r.stats:
+        cfg = r.stats["config"]
+        c.eq("listeners", cfg["listeners"], 5)
+        c.eq("local addresses", cfg["local_ips"], "10.1.0.1,2001:db8::1")
+        c.eq("rss key", cfg["rss_key"], "symmetric")
+        c.eq("discard listener datagrams", r.stats["udp"]["3"]["datagrams"], 50)
+        c.eq("delivered", r.stats["ports"]["0"]["delivered"], 50)
+    return c.done()
+
+
+if __name__ == "__main__":
+    fr.main({"same_as_command_line": same_as_command_line, "example_runs": example_runs})

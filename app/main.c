@@ -15,6 +15,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_pdump.h>
 
 #include "fp_app.h"
 #include "fp_config.h"
@@ -139,6 +140,10 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* let dpdk-dumpcap (a secondary process) capture from our ports */
+	if (rte_pdump_init() != 0)
+		FP_LOG(NOTICE, "live capture unavailable: rte_pdump_init: %s",
+			rte_strerror(rte_errno));
 
 	rc = start(err, sizeof(err));
 	if (rc != 0) {
@@ -157,6 +162,7 @@ main(int argc, char **argv)
 	else
 		fp_ports_stop(&fp_app), fp_ports_close(&fp_app);
 	fp_frag_teardown(&fp_app);
+	rte_pdump_uninit();
 	fp_lcores_free(&fp_app);
 	fp_pools_free(&fp_app);
 	rte_eal_cleanup();

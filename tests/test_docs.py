@@ -21,7 +21,18 @@ def main():
     missing += ["SNMP %s %s" % (g, f) for g, f in snmp
                 if g != "group" and not re.search(r"`%s` \|[^\n]*\b%s\b" % (g, f), readme)]
     missing += ["option " + o for o in options if "`%s" % o not in readme]
-    checks = len(drops) + len(snmp) + len(options)
+    # the man pages too: every option, every fastpath-stat command
+    man = open(os.path.join(ROOT, "man", "fastpath.1")).read().replace("\\-", "-")
+    man_stat = open(os.path.join(ROOT, "man", "fastpath-stat.1")).read()
+    missing += ["fastpath(1): option " + o for o in options if o not in man]
+    stat_help = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "fastpath-stat"),
+                                "--help"], capture_output=True, text=True).stdout
+    commands = re.findall(r"^    ([a-z]+)\s{2,}\S", stat_help, re.M)
+    missing += ["fastpath-stat(1): command " + c for c in commands if ".B %s" % c not in man_stat
+                and ".BR %s" % c not in man_stat and ".BI %s" % c not in man_stat]
+    missing += ["README: fastpath-stat " + c for c in commands
+                if not re.search(r"`(fastpath-stat )?%s[` ]" % c, readme)]
+    checks = len(drops) + len(snmp) + 2 * len(options) + 2 * len(commands)
     for m in missing:
         print("FAIL README does not document", m)
     print("docs: %d checks, %d failed" % (checks, len(missing)))

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Operator files: setup-host.sh's dry runs print the exact commands, the
+systemd unit has what the service needs, and `meson install` installs the
+binary, the scripts, the man pages, the example config and the unit."""
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("FP_BUILD_DIR", os.path.join(ROOT, "build"))
+SETUP = os.path.join(ROOT, "scripts", "setup-host.sh")
+failures, checks = [], 0
+
+
+def check(what, cond):
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(what)
+
+
+def setup(*args):
+    p = subprocess.run(["bash", SETUP] + list(args), capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    rc, out, _ = setup("--dry-run", "bind", "0000:3b:00.0", "3b:00.1")
+    check("bind dry run status", rc == 0)
+    check("bind loads vfio-pci", out.splitlines()[0] == "modprobe vfio-pci")
+    check("bind binds with dpdk-devbind.py",
+          "dpdk-devbind.py --bind=vfio-pci 0000:3b:00.0 3b:00.1" in out.splitlines())
+    rc, out, _ = setup("--dry-run", "unbind", "0000:3b:00.0")
+    check("unbind dry run", rc == 0 and out.strip() == "dpdk-devbind.py --unbind 0000:3b:00.0")
+    size = [l.split()[1] for l in open("/proc/meminfo") if l.startswith("Hugepagesize:")][0]
+    rc, out, _ = setup("--dry-run", "hugepages", "512", "--node", "0")
+    check("hugepages on a node",
+          "echo 512 > /sys/devices/system/node/node0/hugepages/hugepages-%skB/nr_hugepages" % size
+          in out.splitlines())
+    check("hugepages mount", "mount -t hugetlbfs nodev /dev/hugepages" in out.splitlines())
+    rc, out, _ = setup("--dry-run", "hugepages", "256")
+    check("hugepages anywhere", "echo 256 > /proc/sys/vm/nr_hugepages" in out.splitlines())
+    for bad in (["bind", "3b:00"], ["bind"], ["hugepages", "x"], ["hugepages", "1", "--node", "a"],
+                ["frobnicate"], []):
+        rc, out, err = setup("--dry-run", *bad) if bad else setup()
+        check("setup-host %s: status 2 (got %d)" % (bad, rc), rc == 2)
+        check("setup-host %s: says why" % bad, err.strip() != "")
+    rc, out, _ = setup("status")
+    check("status runs", rc == 0 and "hugepages" in out)
+
+    unit = open(os.path.join(BUILD, "fastpath.service")).read()
+    for line in ("Requires=dev-hugepages.mount", "Restart=on-failure", "RuntimeDirectory=fastpath"):
+        check("unit has " + line, line in unit.splitlines())
+    check("unit starts after hugepages",
+          any(l.startswith("After=") and "dev-hugepages.mount" in l for l in unit.splitlines()))
+    check("unit runs the installed binary",
+          any(l.startswith("ExecStart=/") and "/fastpath " in l and "--config-file" in l
+              for l in unit.splitlines()))
+
+    with tempfile.TemporaryDirectory() as dest:
+        p = subprocess.run(["meson", "install", "-C", BUILD, "--no-rebuild", "--destdir", dest,
+                            "--quiet"], capture_output=True, text=True, timeout=300)
+        check("meson install: %s" % p.stderr.strip()[-300:], p.returncode == 0)
+        found = set()
+        for d, _, files in os.walk(dest):
+            for f in files:
+                found.add(os.path.relpath(os.path.join(d, f), dest))
+        for want in ("bin/fastpath", "bin/fastpath-stat", "bin/fastpath-setup-host",
+                     "share/man/man1/fastpath.1", "share/man/man1/fastpath-stat.1",
+                     "share/fastpath/fastpath.ini", "lib/systemd/system/fastpath.service"):
+            check("installs %s" % want, any(f.endswith(want) for f in found))
+        for f in found:
+            if f.endswith("bin/fastpath-stat") or f.endswith("bin/fastpath-setup-host"):
+                check("%s is executable" % f, os.access(os.path.join(dest, f), os.X_OK))
+
+    for f in failures:
+        print("FAIL ops:", f)
+    print("ops: %d checks, %d failed" % (checks, len(failures)))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -159,23 +159,45 @@ scan(struct file *f, char *err, size_t errlen)
 	return 0;
 }
 
-/* The entries as rte_cfgfile reads them, checked against the scan. */
+/* The line of the n-th (section, key) in the scan, or 0. */
+static unsigned int
+line_of(const struct file *scanned, const char *section, const char *key,
+		unsigned int nth)
+{
+	unsigned int i;
+
+	for (i = 0; i < scanned->n; i++)
+		if (strcmp(scanned->e[i].section, section) == 0 &&
+				strcmp(scanned->e[i].key, key) == 0 && nth-- == 0)
+			return scanned->e[i].line;
+	return 0;
+}
+
+/*
+ * The entries, as rte_cfgfile reads them (the parser of record); the scan
+ * only lends them their line numbers.
+ */
 static int
 load(struct file *f, char *err, size_t errlen)
 {
 	struct rte_cfgfile *cfg = rte_cfgfile_load(f->path, 0);
 	struct rte_cfgfile_entry *ents;
-	unsigned int i, seen = 0;
+	struct file *scanned;
 	int s, nsec;
 
 	if (cfg == NULL)
 		return fp_err(err, errlen, "--config-file %s: rte_cfgfile cannot read it",
 				f->path);
 	ents = calloc(MAX_ENTRIES, sizeof(*ents));
-	if (ents == NULL) {
+	scanned = malloc(sizeof(*scanned));
+	if (ents == NULL || scanned == NULL) {
+		free(ents);
+		free(scanned);
 		rte_cfgfile_close(cfg);
 		return fp_err(err, errlen, "--config-file %s: out of memory", f->path);
 	}
+	*scanned = *f;
+	f->n = 0;
 	nsec = rte_cfgfile_num_sections(cfg, NULL, 0);
 	for (s = 0; s < nsec; s++) {
 		char name[CFG_NAME_LEN];
@@ -183,28 +205,23 @@ load(struct file *f, char *err, size_t errlen)
 
 		n = rte_cfgfile_section_entries_by_index(cfg, s, name, ents,
 				MAX_ENTRIES);
-		for (k = 0; k < n; k++) {
-			/* the same entry, in the same order, as the scan saw */
-			for (i = seen; i < f->n; i++)
-				if (strcmp(f->e[i].section, name) == 0 &&
-						strcmp(f->e[i].key, ents[k].name) == 0)
-					break;
-			if (i == f->n || strcmp(f->e[i].value, ents[k].value) != 0) {
-				free(ents);
-				rte_cfgfile_close(cfg);
-				return fp_err(err, errlen,
-					"--config-file %s: [%s] %s: unexpected entry",
-					f->path, name, ents[k].name);
-			}
-			seen++;
+		for (k = 0; k < n && f->n < MAX_ENTRIES; k++) {
+			struct entry *e = &f->e[f->n];
+			unsigned int nth = 0, j;
+
+			for (j = 0; j < f->n; j++)
+				nth += strcmp(f->e[j].section, name) == 0 &&
+					strcmp(f->e[j].key, ents[k].name) == 0;
+			snprintf(e->section, sizeof(e->section), "%s", name);
+			snprintf(e->key, sizeof(e->key), "%s", ents[k].name);
+			snprintf(e->value, sizeof(e->value), "%s", ents[k].value);
+			e->line = line_of(scanned, name, ents[k].name, nth);
+			f->n++;
 		}
 	}
+	free(scanned);
 	free(ents);
 	rte_cfgfile_close(cfg);
-	if (seen != f->n)
-		return fp_err(err, errlen,
-			"--config-file %s: rte_cfgfile read %u entries, expected %u",
-			f->path, seen, f->n);
 	return 0;
 }
 

@@ -55,9 +55,8 @@ fp_listen_lookup(const struct fp_listen_table *t, unsigned int family,
 		if (l->addr.family == FP_AF_NONE) {
 			wild = (int)i - 1;
 		} else if (l->addr.family == family) {
-			if (family == FP_AF_INET ? *(const uint32_t *)(const void *)dst ==
-					*(const uint32_t *)(const void *)l->addr.b :
-					memcmp(dst, l->addr.b, 16) == 0)
+			/* the address in the packet may sit at any alignment */
+			if (memcmp(dst, l->addr.b, family == FP_AF_INET ? 4 : 16) == 0)
 				return (int)i - 1;
 		}
 		i = l->next;

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Install what is missing, build, reserve hugepages when possible and run
-# the whole suite (meson test). Prints "tests: N passed, N failed, N skipped".
+# the whole suite (meson test). With CI=true or --sanitize, the suite runs
+# a second time in an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Ends with "tests: N passed, N failed, N skipped" over every run.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
+
+SANITIZE=0
+[ "${CI:-}" = true ] && SANITIZE=1
+[ "${1:-}" = --sanitize ] && { SANITIZE=1; shift; }
 
 # prometheus: its promtool checks fastpath-stat's exposition format
 fp_install_deps prometheus
@@ -14,14 +20,32 @@ fp_hugepages 1024
 fp_say "running the suite"
 meson test -C "$FP_BUILD" --print-errorlogs "$@"
 rc=$?
-python3 - "$FP_BUILD/meson-logs/testlog.json" <<'PY'
+logs=("$FP_BUILD/meson-logs/testlog.json")
+
+if [ "$SANITIZE" = 1 ]; then
+    ASAN_BUILD=${FP_ASAN_BUILD:-$FP_ROOT/build-asan}
+    fp_say "sanitizer build (address, undefined): $ASAN_BUILD"
+    if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
+        meson setup "$ASAN_BUILD" "$FP_ROOT" -Db_sanitize=address,undefined \
+            -Db_lundef=false >/dev/null || fp_die "meson setup (sanitizers) failed"
+    fi
+    ninja -C "$ASAN_BUILD" >/dev/null || { ninja -C "$ASAN_BUILD"; fp_die "sanitizer build failed"; }
+    fp_say "running the suite under the sanitizers"
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        meson test -C "$ASAN_BUILD" --print-errorlogs "$@" || rc=1
+    logs+=("$ASAN_BUILD/meson-logs/testlog.json")
+fi
+
+python3 - "${logs[@]}" <<'PY'
 import json, sys
-counts = {"OK": 0, "FAIL": 0, "SKIP": 0, "TIMEOUT": 0, "ERROR": 0, "EXPECTEDFAIL": 0, "UNEXPECTEDPASS": 0}
-with open(sys.argv[1]) as f:
-    for line in f:
-        r = json.loads(line)["result"]
-        counts[r] = counts.get(r, 0) + 1
-failed = counts["FAIL"] + counts["TIMEOUT"] + counts["ERROR"] + counts["UNEXPECTEDPASS"]
-print("tests: %d passed, %d failed, %d skipped" % (counts["OK"] + counts["EXPECTEDFAIL"], failed, counts["SKIP"]))
+counts = {}
+for path in sys.argv[1:]:
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line)["result"]
+            counts[r] = counts.get(r, 0) + 1
+ok = counts.get("OK", 0) + counts.get("EXPECTEDFAIL", 0)
+failed = sum(counts.get(k, 0) for k in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS"))
+print("tests: %d passed, %d failed, %d skipped" % (ok, failed, counts.get("SKIP", 0)))
 PY
 exit $rc

@@ -121,6 +121,10 @@ test_errors(void)
 	bad("[listen]\na = 9=frob\n", ":2: [listen] a:", "unknown action");
 	bad("[host]\nlocal-ip = 10.0.0.300\n", ":2: [host] local-ip:", NULL);
 	bad("[run]\nconfig-file = x.ini\n", ":2: [run] config-file:", "unknown key");
+	/* repeated sections and keys: the line of the entry at fault */
+	bad("[host]\nlocal-ip = 10.0.0.1\n[ports]\nrxd = 64\n[host]\n"
+	    "local-ip = 10.0.0.2\nlocal-ip = 10.0.0.300\n",
+	    ":7: [host] local-ip:", "10.0.0.300");
 	snprintf(path, sizeof(path), "/nonexistent/fp.ini");
 	CU_ASSERT_EQUAL(load(NULL, NULL), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot open"));

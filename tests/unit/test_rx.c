@@ -530,12 +530,24 @@ test_listener_lookup(void)
 	udp4("10.1.0.1", 9);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
 	CU_ASSERT_EQUAL(ls.listener[0].datagrams, 1);
+	/* behind a VLAN tag the address sits at a 2-byte alignment: the
+	 * lookup must not load it as a uint32_t (UBSan found that) */
+	tpkt_init(&tp);
+	pb_eth(&tp, T_MAC_US, 0x8100);
+	pb_vlan(&tp, 7, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.1.0.2", 17);
+	pb_udp(&tp, 1, 9);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(((uintptr_t)(tpkt_data(&tp) + 18 + 16)) % 4, 2);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL(ls.listener[1].datagrams, 2);
 	/* the wildcard takes IPv6 too, counted under Udp6 */
 	tpkt_init(&tp);
 	udp6("2001:db8::1", 9);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
 	CU_ASSERT_EQUAL(SNMP(Udp6, InDatagrams), 1);
 	CU_ASSERT_EQUAL(ls.listener[0].datagrams, 2);
+	CU_ASSERT_EQUAL(ls.listener[1].datagrams, 2);
 }
 
 static void

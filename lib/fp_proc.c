@@ -131,6 +131,8 @@ pkt_init(struct fp_pkt *p, struct rte_mbuf *m)
 	p->l3_len = 0;
 	p->frames = 1;
 	p->released = 0;
+	p->meta.kind = 0;
+	p->meta.listener = 0;
 }
 
 void
@@ -179,7 +181,7 @@ fp_proc_tx_done(struct fp_proc_ctx *ctx, struct fp_burst *out, uint16_t sent,
 
 	for (i = 0; i < out->nb_tx; i++) {
 		const struct fp_tx_meta *t = &out->tx_meta[i];
-		struct fp_listener_stats *ls = &ctx->lstats->listener[t->listener];
+		struct fp_listener_stats *ls;
 		bool ok = i < sent;
 
 		switch (t->kind) {
@@ -203,6 +205,8 @@ fp_proc_tx_done(struct fp_proc_ctx *ctx, struct fp_burst *out, uint16_t sent,
 			break;
 		case FP_TX_UDP4_ECHO:
 		case FP_TX_UDP6_ECHO:
+			/* only UDP replies belong to a listener */
+			ls = &ctx->lstats->listener[t->listener % FP_MAX_LISTENERS];
 			if (ok) {
 				FP_STAT_ADD(ls->echoed, 1);
 				if (t->kind == FP_TX_UDP4_ECHO)

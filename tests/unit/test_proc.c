@@ -72,12 +72,43 @@ test_count_drop(void)
 	CU_ASSERT_EQUAL(ls.drop_reason[FP_DROP_PKT_TOO_SMALL], 2);
 }
 
+/* A reply that is not UDP carries no listener: whatever its listener
+ * field holds must not be used (the fuzzer found it indexed). */
+static void
+test_tx_done_kinds(void)
+{
+	static struct fp_lcore_stats ls;
+	struct fp_proc_ctx ctx = { .lstats = &ls };
+	static struct fp_burst out;
+	static const uint8_t kinds[] = { FP_TX_ARP, FP_TX_ICMP_ECHO,
+		FP_TX_ICMP6_ECHO, FP_TX_NDP_NA };
+	unsigned int i;
+
+	memset(&ls, 0, sizeof(ls));
+	memset(&out, 0, sizeof(out));
+	for (i = 0; i < sizeof(kinds); i++) {
+		out.tx_meta[i].kind = kinds[i];
+		out.tx_meta[i].listener = 200;        /* out of range */
+		out.tx_meta[i].frames = 1;
+	}
+	out.nb_tx = (uint16_t)i;
+	out.tx_frames = (uint16_t)i;
+	fp_proc_tx_done(&ctx, &out, 2, false);
+	CU_ASSERT_EQUAL(out.tx_frames, 2);
+	CU_ASSERT_EQUAL(out.drops, 2);
+	CU_ASSERT_EQUAL(ls.drop_reason[FP_DROP_FULL_RING], 2);
+	CU_ASSERT_EQUAL(ls.snmp[FP_SNMP_Icmp_OutEchoReps], 1);
+	for (i = 0; i < FP_MAX_LISTENERS; i++)
+		CU_ASSERT_EQUAL(ls.listener[i].drops, 0);
+}
+
 int
 unit_register_proc(void)
 {
 	static const struct unit_case cases[] = {
 		{ "runts", test_runts },
 		{ "drops after processing", test_count_drop },
+		{ "tx outcome by reply kind", test_tx_done_kinds },
 		{ NULL, NULL },
 	};
 

@@ -45,6 +45,30 @@ CASES = [
     ("listen twice", ["--listen", "9=count", "--listen", "9=echo"], "exists", "0,1"),
     ("listen IPv6 without brackets", ["--listen", "2001:db8::1:9=count"], "--listen", "0,1"),
     ("vlan out of range", ["--vlan", "4096"], "--vlan", "0,1"),
+    ("txd zero", ["--txd", "0"], "--txd", "0,1"),
+    ("mbuf-cache too large", ["--mbuf-cache", "513"], "--mbuf-cache", "0,1"),
+    ("frag-timeout zero", ["--frag-timeout", "0"], "--frag-timeout", "0,1"),
+    ("frag-timeout too large", ["--frag-timeout", "60001"], "1..60000", "0,1"),
+    ("queue map: trailing comma", ["--queue-map", "(0,0,1),"], "trailing", "0,1"),
+    ("missing config file", ["--config-file", "/nonexistent/fastpath.ini"], "cannot open", "0,1"),
+]
+
+# (label, file text, text the error line must contain): --config-file FILE
+CONFIG_CASES = [
+    ("config: unknown section", "[portz]\n", ":1: unknown section [portz]"),
+    ("config: key outside a section", "burst = 8\n", ":1: 'burst' is outside any section"),
+    ("config: unknown key", "[ports]\nspeed = 10\n", ":2: [ports] speed: unknown key"),
+    ("config: key in the wrong section", "[ports]\nburst = 8\n", "belongs in [lcores]"),
+    ("config: bad number", "[lcores]\nburst = lots\n", ":2: [lcores] burst: --burst"),
+    ("config: out of range", "[ports]\nrxd = 4\n", ":2: [ports] rxd:"),
+    ("config: bad flag", "[lcores]\nmain-polls = sometimes\n", "yes or no"),
+    ("config: malformed section", "[ports\nrxd = 64\n", ":1: malformed section"),
+    ("config: no value", "[ports]\nrxd =\n", "empty value"),
+    ("config: not key = value", "[ports]\nrxd\n", "key = value"),
+    ("config: bad listener", "[listen]\nx = 9=drop\n", ":2: [listen] x: --listen"),
+    ("config: listener name twice", "[listen]\nx = 9=count\nx = 10=count\n", "line 2"),
+    ("config: bad address", "[host]\nlocal-ip = 300.1.1.1\n", ":2: [host] local-ip:"),
+    ("config: impossible queue map", "[lcores]\nqueue-map = (0,0,9)\n", "lcore 9 is not enabled"),
 ]
 
 
@@ -76,6 +100,22 @@ def bad_options():
         for prob in run_case(pcap, label, args, needle, lcores):
             c.true("%s (%s): %s" % (label, " ".join(args), prob), False)
         c.checks += 1
+    return c.done()
+
+
+def bad_config_files():
+    c = fr.Checker("bad_config_files")
+    d = fr.workdir("bad_input")
+    pcap = os.path.join(d, "one.pcap")
+    pcapgen.write_pcap(pcap, [pcapgen.udp_frame()])
+    for k, (label, text, needle) in enumerate(CONFIG_CASES):
+        path = os.path.join(d, "bad%d.ini" % k)
+        with open(path, "w") as f:
+            f.write(text)
+        for prob in run_case(pcap, label, ["--config-file", path], needle, "0,1"):
+            c.true("%s: %s" % (label, prob), False)
+        c.checks += 1
+    print("bad input: %d invocations and %d config files" % (len(CASES), len(CONFIG_CASES)))
     return c.done()
 
 
@@ -116,8 +156,8 @@ def help_text():
     return c.done()
 
 
-TESTS = {"bad_options": bad_options, "no_port": no_port, "eal_error": eal_error,
-         "help": help_text}
+TESTS = {"bad_options": bad_options, "bad_config_files": bad_config_files,
+         "no_port": no_port, "eal_error": eal_error, "help": help_text}
 
 if __name__ == "__main__":
     fr.main(TESTS)

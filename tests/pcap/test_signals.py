@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Signals at full rate, and a restart after SIGKILL: SIGINT and SIGTERM
+end the run with status 0 within a second, the final counters written and
+every mbuf back; after SIGKILL (nothing cleaned up: runtime directory,
+telemetry socket, hugepage files) a new run with the same --file-prefix
+starts and works."""
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fastpath_run as fr  # noqa: E402
+import pcapgen as pg  # noqa: E402
+
+
+def pcap(name):
+    path = os.path.join(fr.workdir(name), "u.pcap")
+    pg.write_pcap(path, [pg.udp_frame(64, flow=i, dport=9) for i in range(256)])
+    return "net_pcap0,rx_pcap=%s,infinite_rx=1" % path
+
+
+def stop_with(sig):
+    name = "signal_%s" % sig.name.lower()
+    c = fr.Checker(name)
+    app, stats_path = fr.start(name, [pcap(name)], ["--listen", "9=count"])
+    try:
+        c.true("running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        time.sleep(1.0)
+        busy = fr.telemetry(name, "/fastpath/ports")["/fastpath/ports"]["0"]["processed"]
+        c.true("at full rate (%d packets in)" % busy, busy > 1000000)
+        t0 = time.monotonic()
+        app.send_signal(sig)
+        out, err = app.communicate(timeout=10)
+        elapsed = time.monotonic() - t0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate()
+        fr.cleanup(name)
+    c.eq("exit status", app.returncode, 0)
+    c.true("stopped within 1 s (%.3f s)" % elapsed, elapsed < 1.0)
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    fr.check_invariants(c, stats)
+    c.true("summary printed", "unaccounted" in out)
+    return c.done()
+
+
+def sigint():
+    return stop_with(signal.SIGINT)
+
+
+def sigterm():
+    return stop_with(signal.SIGTERM)
+
+
+def restart_after_sigkill():
+    name = "restart"
+    c = fr.Checker(name)
+    vdev = pcap(name)
+    hp = fr.hugepages_free_mb() >= 512
+    # with hugepages and without --huge-unlink: a killed primary leaves its
+    # hugepage files behind too
+    mem = ["-m", "256"] if hp else ["--no-huge", "-m", "256"]
+    cmd = [fr.BINARY, "--no-pci", "-l", "0,1", "--file-prefix", fr.prefix(name),
+           "--log-level", "lib.eal:warning", "--vdev", vdev] + mem + \
+          ["--", "--listen", "9=count", "--stats-json", os.path.join(fr.workdir(name), "s.json")]
+    try:
+        first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        c.true("first run up", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        time.sleep(0.5)
+        first.send_signal(signal.SIGKILL)
+        first.communicate(timeout=10)
+        c.true("runtime directory left behind",
+               os.path.exists(os.path.join(fr.RUNTIME, fr.prefix(name))))
+        if hp:
+            c.true("hugepage files left behind",
+                   glob.glob("/dev/hugepages/%smap_*" % fr.prefix(name)) != [])
+        second = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def answering():
+            try:
+                r = fr.telemetry(name, "/fastpath/ports")["/fastpath/ports"]
+                return r is not None and r["0"]["processed"] > 0
+            except (AssertionError, OSError, ValueError, KeyError, TypeError):
+                return False
+        c.true("second run answers on the same prefix", fr.wait_for(answering, 20, 0.2))
+        second.send_signal(signal.SIGTERM)
+        out, err = second.communicate(timeout=10)
+        c.eq("second run exit status (stderr: %s)" % err.strip()[-300:], second.returncode, 0)
+        stats = json.load(open(os.path.join(fr.workdir(name), "s.json")))
+        fr.check_invariants(c, stats)
+    finally:
+        for p in ("first", "second"):
+            proc = locals().get(p)
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        for f in glob.glob("/dev/hugepages/%smap_*" % fr.prefix(name)):
+            os.unlink(f)
+        fr.cleanup(name)
+    return c.done()
+
+
+if __name__ == "__main__":
+    fr.main({"sigint": sigint, "sigterm": sigterm, "restart_after_sigkill": restart_after_sigkill})

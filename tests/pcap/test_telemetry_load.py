@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Telemetry under load: ten concurrent clients (DPDK 22.11's limit) query
+every /fastpath/ command in a loop while net_pcap replays at full rate.
+No reply may fail, every counter must be monotonic, and the packet rate
+with the clients must stay within 5% of the rate without them, measured in
+the same run (quiet, loaded, quiet; the test process and the telemetry
+thread share the main lcore's CPU, the worker has its own)."""
+import importlib.machinery
+import os
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fastpath_run as fr  # noqa: E402
+import pcapgen as pg  # noqa: E402
+
+stat = importlib.machinery.SourceFileLoader(
+    "fastpath_stat", os.path.join(fr.ROOT, "scripts", "fastpath-stat")).load_module()
+CLIENTS = 10
+PHASE = 3.0
+COMMANDS = ["/fastpath/" + c for c in stat.COMMANDS]
+MONOTONIC = (("ports", ("0", "processed")), ("softnet_stat", ("1", "processed")),
+             ("udp", ("0", "datagrams")), ("snmp", ("Udp", "InDatagrams")),
+             ("lcores", ("1", "loops")))
+
+
+def rate(name, seconds):
+    c = stat.Client(fr.prefix(name))
+    try:
+        t0, a = time.monotonic(), c.query("/ethdev/stats,0")["ipackets"]
+        time.sleep(seconds)
+        t1, b = time.monotonic(), c.query("/ethdev/stats,0")["ipackets"]
+    finally:
+        c.close()
+    return (b - a) / (t1 - t0)
+
+
+def clients():
+    name = "telemetry_load"
+    c = fr.Checker(name)
+    os.sched_setaffinity(0, {0})         # beside the main lcore, off the worker
+    path = os.path.join(fr.workdir(name), "u.pcap")
+    pg.write_pcap(path, [pg.udp_frame(64, flow=i, dport=9) for i in range(256)])
+    app, stats_path = fr.start(name, ["net_pcap0,rx_pcap=%s,infinite_rx=1" % path],
+                               ["--listen", "9=count"], lcores="0,1")
+    errors, counts, stop = [], [0] * CLIENTS, threading.Event()
+
+    def worker(i):
+        try:
+            cl = stat.Client(fr.prefix(name))
+        except stat.StatError as e:
+            errors.append("client %d: %s" % (i, e))
+            return
+        last = {}
+        try:
+            while not stop.is_set():
+                for cmd in COMMANDS:
+                    v = cl.query(cmd)
+                    if v is None or not isinstance(v, dict):
+                        errors.append("client %d: %s replied %r" % (i, cmd, v))
+                        continue
+                    counts[i] += 1
+                    for section, path in MONOTONIC:
+                        if cmd.endswith("/" + section):
+                            x = v
+                            for k in path:
+                                x = x[k]
+                            if x < last.get(section, 0):
+                                errors.append("client %d: %s went back" % (i, section))
+                            last[section] = x
+        except Exception as e:        # a failed reply is a failure to count
+            errors.append("client %d: %r" % (i, e))
+        finally:
+            cl.close()
+
+    try:
+        c.true("running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        time.sleep(1.0)
+        quiet1 = rate(name, PHASE)
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENTS - 1)]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)
+        loaded = rate(name, PHASE)        # the tenth client
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+        quiet2 = rate(name, PHASE)
+    finally:
+        stop.set()
+        app.send_signal(2)
+        app.communicate(timeout=10)
+        fr.cleanup(name)
+    base = (quiet1 + quiet2) / 2
+    ratio = loaded / base if base else 0
+    print("telemetry load: %d replies from %d clients; rate quiet %.2f / %.2f Mpps, loaded %.2f Mpps"
+          " (%.3f of quiet)" % (sum(counts), CLIENTS, quiet1 / 1e6, quiet2 / 1e6, loaded / 1e6, ratio))
+    c.eq("failed replies", errors, [])
+    c.true("every client got replies", all(n > 0 for n in counts[:CLIENTS - 1]))
+    c.true("loaded rate within 5%% of quiet (%.3f)" % ratio, ratio >= 0.95)
+    c.eq("exit status", app.returncode, 0)
+    return c.done()
+
+
+if __name__ == "__main__":
+    fr.main({"clients": clients})

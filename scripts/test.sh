@@ -11,8 +11,9 @@ SANITIZE=0
 [ "${CI:-}" = true ] && SANITIZE=1
 [ "${1:-}" = --sanitize ] && { SANITIZE=1; shift; }
 
-# prometheus: its promtool checks fastpath-stat's exposition format
-fp_install_deps prometheus
+# prometheus: its promtool checks fastpath-stat's exposition format;
+# iproute2, ethtool, ping: the live test's namespaces and kernel peer
+fp_install_deps prometheus iproute2 ethtool iputils-ping
 fp_say "building"
 fp_build
 fp_hugepages 1024

@@ -60,6 +60,7 @@ struct fp_lcore {
 	struct fp_lcore_stats lstats;
 	unsigned int id;
 	unsigned int nb_q;
+	uint32_t cost_cycles;          /* --cost-cycles for this lcore */
 	bool is_main;
 	struct fp_proc_ctx proc;
 	struct fp_frag *frag;               /* reassembly table */

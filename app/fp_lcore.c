@@ -21,6 +21,7 @@ lcore_get(struct fp_app *a, unsigned int id)
 		return NULL;
 	lc->id = id;
 	lc->is_main = id == a->main_lcore;
+	lc->cost_cycles = id < FP_MAX_LCORES ? a->opts.cost_cycles[id] : 0;
 	lc->proc.lstats = &lc->lstats;
 	lc->proc.conf = &a->opts.rx;
 	a->lcores[id] = lc;

@@ -232,6 +232,7 @@ build_lcores(struct fp_doc *d, const char *param)
 		fp_doc_u64(d, "time_squeeze", sum.time_squeeze);
 		fp_doc_u64(d, "tsc_hz", fp_app.tsc_hz);
 		fp_doc_str(d, "role", lc->is_main ? "main" : "worker");
+		fp_doc_u64(d, "cost_cycles", lc->cost_cycles);
 		doc_hist(d, &sum);
 		fp_doc_dict_end(d);
 	}

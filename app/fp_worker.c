@@ -74,6 +74,16 @@ fp_control_loop(void)
 	}
 }
 
+/* --cost-cycles: the work a heavier application would do per packet. */
+static void
+spend(uint64_t cycles)
+{
+	uint64_t end = rte_rdtsc() + cycles;
+
+	while (rte_rdtsc() < end)
+		rte_pause();
+}
+
 /* Hand replies to the lcore's tx queue; what does not fit is dropped. */
 static void
 transmit(struct fp_lcore *lc, const struct fp_lcore_queue *q,
@@ -143,6 +153,8 @@ fp_worker_main(void *arg)
 			}
 			lc->proc.port = q->port;
 			fp_proc_burst(&lc->proc, pkts, n, &out);
+			if (unlikely(lc->cost_cycles != 0))
+				spend((uint64_t)lc->cost_cycles * n);
 			if (out.nb_tx != 0)
 				transmit(lc, q, &out);
 			rte_pktmbuf_free_bulk(pkts, out.nb_free);

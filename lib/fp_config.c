@@ -21,7 +21,7 @@ static const struct {
 	{ "lcores", { "burst", "queue-map", "main-polls" } },
 	{ "host", { "local-ip", "vlan", "frag-timeout" } },
 	{ LISTEN, { NULL } },               /* NAME = listener */
-	{ "run", { "idle-exit", "stats-json", "mbufs", "mbuf-cache" } },
+	{ "run", { "idle-exit", "stats-json", "mbufs", "mbuf-cache", "cost-cycles" } },
 };
 
 #define NB_SECTIONS (sizeof(layout) / sizeof(layout[0]))

@@ -11,7 +11,7 @@
  *   [lcores]  burst queue-map main-polls
  *   [host]    local-ip vlan frag-timeout        (local-ip repeatable)
  *   [listen]  NAME = [ADDR:]PORT=ACTION[,k=v]   (one listener per entry)
- *   [run]     idle-exit stats-json mbufs mbuf-cache
+ *   [run]     idle-exit stats-json mbufs mbuf-cache cost-cycles
  *
  * Flags take yes/no, true/false, on/off or 1/0.
  */

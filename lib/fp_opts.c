@@ -25,6 +25,7 @@ enum {
 	OPT_VLAN,
 	OPT_RX_FCS,
 	OPT_FRAG_TIMEOUT,
+	OPT_COST_CYCLES,
 	OPT_CONFIG_FILE,
 	OPT_HELP,
 };
@@ -73,6 +74,8 @@ static const struct opt_desc {
 	  "received frames end with their 4-byte FCS (default: they do not)" },
 	{ "frag-timeout", required_argument, OPT_FRAG_TIMEOUT, "MS",
 	  "drop a datagram whose fragments are not all in after MS ms, 1..60000 (default 1000)" },
+	{ "cost-cycles", required_argument, OPT_COST_CYCLES, "N|LCORE:N,...",
+	  "capacity planning: add N TSC cycles of work per packet, on every polling lcore or on the ones named (default: 0)" },
 	{ "config-file", required_argument, OPT_CONFIG_FILE, "FILE",
 	  "read options from an INI file; the command line overrides it (default: none)" },
 	{ "help", no_argument, OPT_HELP, NULL, "print this help and exit" },
@@ -108,6 +111,41 @@ num_opt(const char *name, const char *arg, uint64_t min, uint64_t max,
 			name, arg, (unsigned long long)min,
 			(unsigned long long)max);
 	return 0;
+}
+
+/* "N" (every lcore) or "LCORE:N,LCORE:N". */
+static int
+parse_cost(const char *s, struct fp_opts *o, char *err, size_t errlen)
+{
+	char buf[512], *save = NULL, *tok;
+	uint64_t v, lc;
+	unsigned int i;
+
+	if (fp_parse_u64(s, 0, FP_MAX_COST_CYCLES, &v) == 0) {
+		for (i = 0; i < FP_MAX_LCORES; i++)
+			o->cost_cycles[i] = (uint32_t)v;
+		return 0;
+	}
+	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+		goto bad;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+
+		if (colon == NULL)
+			goto bad;
+		*colon = '\0';
+		if (fp_parse_u64(tok, 0, FP_MAX_LCORES - 1, &lc) != 0 ||
+				fp_parse_u64(colon + 1, 0, FP_MAX_COST_CYCLES, &v) != 0)
+			goto bad;
+		o->cost_cycles[lc] = (uint32_t)v;
+	}
+	return 0;
+bad:
+	return fp_err(err, errlen,
+		"--cost-cycles: invalid value '%s'; expected N or LCORE:N,... with N 0..%u and LCORE 0..%d",
+		s, FP_MAX_COST_CYCLES, FP_MAX_LCORES - 1);
 }
 
 /* "0,100-199": VLAN ids 0..4095 (0 stands for untagged frames). */
@@ -270,6 +308,8 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		rc = num_opt(name, arg, 1, FP_MAX_FRAG_TIMEOUT_MS, &v, err, errlen);
 		o->frag_timeout_ms = (uint32_t)v;
 		break;
+	case OPT_COST_CYCLES:
+		return parse_cost(arg, o, err, errlen);
 	case OPT_CONFIG_FILE:
 		if (arg[0] == '\0' || strlen(arg) >= sizeof(o->config_file))
 			return fp_err(err, errlen,

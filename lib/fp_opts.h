@@ -27,6 +27,7 @@
 #define FP_BURST_MAX_OPT 512       /* FP_BURST_MAX */
 #define FP_MAX_IDLE_EXIT_MS 86400000u /* a day */
 #define FP_DEF_FRAG_TIMEOUT_MS 1000
+#define FP_MAX_COST_CYCLES 10000000u
 #define FP_MAX_FRAG_TIMEOUT_MS 60000
 
 enum fp_rss_key {
@@ -52,6 +53,7 @@ struct fp_opts {
 	uint16_t mbuf_cache;
 	bool rx_fcs;                /* frames carry their FCS */
 	uint32_t frag_timeout_ms;   /* reassembly timeout */
+	uint32_t cost_cycles[FP_MAX_LCORES];  /* extra work per packet, by lcore */
 	unsigned int nb_vlans;      /* --vlan ids given */
 	struct fp_rx_conf rx;       /* local addresses, listeners, VLANs */
 	char config_file[PATH_MAX]; /* "" = none */

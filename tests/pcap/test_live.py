@@ -12,7 +12,6 @@ iproute2."""
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,53 +19,35 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fastpath_run as fr  # noqa: E402
+from netns import FP_IP, VethPair, available  # noqa: E402
 
 SKIP = 77
 UDPSEND = os.environ.get("FP_UDPSEND", os.path.join(fr.ROOT, "build", "tests", "tools", "udpsend"))
 FLOWS, COUNT = 8, 5000
-TX_IP, FP_IP = "10.77.0.1", "10.77.0.2"
-
-
-def sh(*args, check=True):
-    p = subprocess.run(list(args), capture_output=True, text=True, timeout=60)
-    if check and p.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(args), p.stderr.strip()))
-    return p
 
 
 def live():
-    if os.getuid() != 0 or shutil.which("ip") is None or shutil.which("ethtool") is None:
-        print("live: needs root, iproute2 and ethtool; skipped")
+    if not available():
+        print("live: needs root, iproute2, ethtool and ping; skipped")
         return SKIP
     name = "live"
     c = fr.Checker(name)
-    tag = str(os.getpid() % 100000)
-    ns_tx, ns_fp = "fptx%s" % tag, "fprx%s" % tag
-    v_tx, v_fp = "fpt%s" % tag, "fpr%s" % tag
     app = None
     try:
-        sh("ip", "netns", "add", ns_tx)
-        sh("ip", "netns", "add", ns_fp)
-        sh("ip", "link", "add", v_tx, "type", "veth", "peer", "name", v_fp)
-        sh("ip", "link", "set", v_tx, "netns", ns_tx)
-        sh("ip", "link", "set", v_fp, "netns", ns_fp)
-        sh("ip", "-n", ns_tx, "addr", "add", TX_IP + "/24", "dev", v_tx)
-        for ns, dev in ((ns_tx, v_tx), (ns_fp, v_fp), (ns_tx, "lo"), (ns_fp, "lo")):
-            sh("ip", "-n", ns, "link", "set", dev, "up")
-        # veth offloads the tx checksum: the kernel would hand AF_PACKET a
-        # partial one (net_af_packet 22.11 does not flag it); turn it off
-        sh("ip", "netns", "exec", ns_tx, "ethtool", "-K", v_tx, "tx", "off")
-        # fastpath owns the other end: no kernel address there
-        sh("ip", "netns", "exec", ns_fp, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
+        net = VethPair(str(os.getpid() % 100000)).__enter__()
+    except RuntimeError as e:
+        print("live: cannot set up namespaces (%s); skipped" % e)
+        return SKIP
+    try:
         stats_path = os.path.join(fr.workdir(name), "stats.json")
         if os.path.exists(stats_path):
             os.unlink(stats_path)
-        cmd = ["ip", "netns", "exec", ns_fp, fr.BINARY, "--no-pci", "--lcores", "0@0,1@1,2@1",
+        cmd = net.in_fp(fr.BINARY, "--no-pci", "--lcores", "0@0,1@1,2@1",
                "--file-prefix", fr.prefix(name), "--log-level", "lib.eal:warning",
-               "--vdev", "net_af_packet0,iface=%s,qpairs=2,framecnt=4096" % v_fp] + \
-              fr.mem_args(512) + \
-              ["--", "--local-ip", FP_IP + "/24", "--listen", "9=seq,offset=0,size=4",
-               "--stats-json", stats_path]
+               "--vdev", "net_af_packet0,iface=%s,qpairs=2,framecnt=4096" % net.v_fp,
+               *fr.mem_args(512),
+               "--", "--local-ip", FP_IP + "/24", "--listen", "9=seq,offset=0,size=4",
+               "--stats-json", stats_path)
         app = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         c.true("fastpath up", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 30))
 
@@ -80,8 +61,8 @@ def live():
         time.sleep(float(os.environ.get("FP_LIVE_SETTLE", "0")))
 
         # the kernel resolves fastpath with ARP, then pings it
-        ping = sh("ip", "netns", "exec", ns_tx, "ping", "-c", "3", "-i", "0.2", "-W", "3", FP_IP,
-                  check=False)
+        ping = subprocess.run(net.in_tx("ping", "-c", "3", "-i", "0.2", "-W", "3", FP_IP),
+                              capture_output=True, text=True, timeout=60)
         c.eq("kernel ping answered by fastpath: %s" % ping.stdout.strip()[-120:],
              ping.returncode, 0)
 
@@ -89,8 +70,8 @@ def live():
         # with fanout rollover, which moves packets to the other queue when a
         # ring is half full; with both lcores on one CPU an unpaced burst
         # would split flows between the lcores
-        sender = subprocess.Popen(["ip", "netns", "exec", ns_tx, UDPSEND, FP_IP, "9", str(FLOWS),
-                                   str(COUNT), "64", "10000"], stdout=subprocess.PIPE,
+        sender = subprocess.Popen(net.in_tx(UDPSEND, FP_IP, "9", str(FLOWS),
+                                            str(COUNT), "64", "10000"), stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         during = None
         for _ in range(100):      # read telemetry while the traffic flows
@@ -105,9 +86,6 @@ def live():
         c.eq("udpsend sent everything", sent, FLOWS * COUNT)
         c.true("telemetry answered while traffic flowed", during is not None)
         time.sleep(1.0)
-    except RuntimeError as e:
-        print("live: cannot set up namespaces (%s); skipped" % e)
-        return SKIP
     finally:
         if app is not None:
             app.send_signal(signal.SIGTERM)
@@ -116,8 +94,7 @@ def live():
             except subprocess.TimeoutExpired:
                 app.kill()
                 app.communicate()
-        for ns in (ns_tx, ns_fp):
-            sh("ip", "netns", "del", ns, check=False)
+        net.__exit__(None, None, None)
         fr.cleanup(name)
 
     c.eq("fastpath exit status", app.returncode, 0)

@@ -144,6 +144,23 @@ test_conflicts(void)
 }
 
 static void
+test_cost_cycles(void)
+{
+	CU_ASSERT_EQUAL(parse("--cost-cycles", "500", NULL), 0);
+	CU_ASSERT_EQUAL(o.cost_cycles[0], 500);
+	CU_ASSERT_EQUAL(o.cost_cycles[127], 500);
+	CU_ASSERT_EQUAL(parse("--cost-cycles", "2:1000,5:7", NULL), 0);
+	CU_ASSERT_EQUAL(o.cost_cycles[1], 0);
+	CU_ASSERT_EQUAL(o.cost_cycles[2], 1000);
+	CU_ASSERT_EQUAL(o.cost_cycles[5], 7);
+	CU_ASSERT_EQUAL(parse("--cost-cycles", "2:", NULL), -EINVAL);
+	CU_ASSERT_EQUAL(parse("--cost-cycles", "200:5", NULL), -EINVAL);
+	CU_ASSERT_EQUAL(parse("--cost-cycles", "-1", NULL), -EINVAL);
+	CU_ASSERT_EQUAL(parse("--cost-cycles", "99999999999", NULL), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--cost-cycles"));
+}
+
+static void
 test_ports(void)
 {
 	CU_ASSERT_EQUAL(parse("--ports", "0,2,4-6", NULL), 0);
@@ -163,6 +180,7 @@ test_help(void)
 		"--txd", "--burst", "--rss-key", "--queue-map", "--main-polls",
 		"--idle-exit", "--stats-json", "--mbufs", "--mbuf-cache",
 		"--local-ip", "--listen", "--vlan", "--rx-fcs", "--frag-timeout",
+		"--cost-cycles",
 		"--help" };
 	unsigned int i;
 
@@ -186,6 +204,7 @@ unit_register_opts(void)
 		{ "unknown and missing", test_unknown_and_missing },
 		{ "conflicts", test_conflicts },
 		{ "ports", test_ports },
+		{ "cost cycles", test_cost_cycles },
 		{ "help", test_help },
 		{ NULL, NULL },
 	};

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Two network namespaces and a veth pair, made and removed by a test:
+the kernel side (an address, TX checksum offload off) and fastpath's side
+(no address, IPv6 off). Only 10.77.0.0/24 inside them is ever used."""
+import os
+import shutil
+import subprocess
+
+TX_IP, FP_IP = "10.77.0.1", "10.77.0.2"
+
+
+def sh(*args, check=True):
+    p = subprocess.run(list(args), capture_output=True, text=True, timeout=60)
+    if check and p.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(args), p.stderr.strip()))
+    return p
+
+
+def available():
+    return os.getuid() == 0 and all(shutil.which(t) for t in ("ip", "ethtool", "ping"))
+
+
+class VethPair:
+    def __init__(self, tag):
+        self.ns_tx, self.ns_fp = "fptx%s" % tag, "fprx%s" % tag
+        self.v_tx, self.v_fp = "fpt%s" % tag, "fpr%s" % tag
+
+    def __enter__(self):
+        try:
+            sh("ip", "netns", "add", self.ns_tx)
+            sh("ip", "netns", "add", self.ns_fp)
+            sh("ip", "link", "add", self.v_tx, "type", "veth", "peer", "name", self.v_fp)
+            sh("ip", "link", "set", self.v_tx, "netns", self.ns_tx)
+            sh("ip", "link", "set", self.v_fp, "netns", self.ns_fp)
+            sh("ip", "-n", self.ns_tx, "addr", "add", TX_IP + "/24", "dev", self.v_tx)
+            for ns, dev in ((self.ns_tx, self.v_tx), (self.ns_fp, self.v_fp),
+                            (self.ns_tx, "lo"), (self.ns_fp, "lo")):
+                sh("ip", "-n", ns, "link", "set", dev, "up")
+            # veth offloads the tx checksum: the kernel would hand AF_PACKET
+            # a partial one (net_af_packet 22.11 does not flag it)
+            sh("ip", "netns", "exec", self.ns_tx, "ethtool", "-K", self.v_tx, "tx", "off")
+            sh("ip", "netns", "exec", self.ns_fp, "sysctl", "-qw",
+               "net.ipv6.conf.all.disable_ipv6=1")
+        except Exception:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def in_tx(self, *cmd):
+        return ["ip", "netns", "exec", self.ns_tx] + list(cmd)
+
+    def in_fp(self, *cmd):
+        return ["ip", "netns", "exec", self.ns_fp] + list(cmd)
+
+    def __exit__(self, *exc):
+        for ns in (self.ns_tx, self.ns_fp):
+            sh("ip", "netns", "del", ns, check=False)
+        return False

@@ -262,7 +262,7 @@ create_pools(struct fp_app *a, char *err, size_t errlen)
 	for (s = 0; s < FP_MAX_SOCKETS; s++) {
 		uint64_t rxd = 0, txd = 0;
 		unsigned int i, nl;
-		uint32_t need, size;
+		uint32_t need, rec, size;
 		char name[RTE_MEMPOOL_NAMESIZE];
 		bool used = false;
 
@@ -275,15 +275,20 @@ create_pools(struct fp_app *a, char *err, size_t errlen)
 		if (!used)
 			continue;
 		nl = lcores_on_socket(a, s);
-		/* room for about one held fragment per datagram in reassembly */
-		need = fp_pool_mbufs_needed(rxd, txd, nl, o->mbuf_cache, o->burst,
+		/* the floor: descriptors, caches, bursts; the recommendation
+		 * adds room for fragments held in reassembly */
+		need = fp_pool_mbufs_needed(rxd, txd, nl, o->mbuf_cache, o->burst, 0);
+		rec = fp_pool_mbufs_needed(rxd, txd, nl, o->mbuf_cache, o->burst,
 				FP_FRAG_MAX_DATAGRAMS);
 		if (o->mbufs != 0 && o->mbufs < need)
 			return fp_err(err, errlen,
-				"--mbufs: %u is too small for socket %d: %u needed (%llu rx + %llu tx descriptors, %u lcore(s) x (cache %u + 2 x burst %u + %u for reassembly))",
+				"--mbufs: %u is too small for socket %d: %u needed (%llu rx + %llu tx descriptors, %u lcore(s) x (cache %u + 2 x burst %u))",
 				o->mbufs, s, need, (unsigned long long)rxd,
-				(unsigned long long)txd, nl, o->mbuf_cache, o->burst,
-				FP_FRAG_MAX_DATAGRAMS);
+				(unsigned long long)txd, nl, o->mbuf_cache, o->burst);
+		if (o->mbufs != 0 && o->mbufs < rec)
+			FP_LOG(WARNING, "--mbufs %u on socket %d leaves less than %u per lcore for reassembly (%u recommended): the pool can run dry under fragments",
+				o->mbufs, s, FP_FRAG_MAX_DATAGRAMS, rec);
+		need = rec;
 		size = o->mbufs ? o->mbufs : fp_pool_auto_size(need);
 		snprintf(name, sizeof(name), "fp_mbuf_s%d", s);
 		a->pools[s] = rte_pktmbuf_pool_create(name, size, o->mbuf_cache,

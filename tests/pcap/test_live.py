@@ -82,7 +82,9 @@ def live():
                 break
         sout, serr = sender.communicate(timeout=120)
         c.eq("udpsend status: %s" % serr.strip(), sender.returncode, 0)
-        sent = int(re.search(r"sent (\d+)", sout).group(1))
+        m = re.search(r"sent (\d+)", sout)
+        c.true("udpsend reported what it sent: %r" % serr, m is not None)
+        sent = int(m.group(1)) if m else 0
         c.eq("udpsend sent everything", sent, FLOWS * COUNT)
         c.true("telemetry answered while traffic flowed", during is not None)
         time.sleep(1.0)

@@ -62,7 +62,9 @@ def overload():
                                           str(COUNT), "64", "10000"),
                                 capture_output=True, text=True, timeout=120)
         c.eq("udpsend status", sender.returncode, 0)
-        sent = int(re.search(r"sent (\d+)", sender.stdout).group(1))
+        m = re.search(r"sent (\d+)", sender.stdout)
+        c.true("udpsend reported what it sent: %r" % sender.stderr, m is not None)
+        sent = int(m.group(1)) if m else 0
         after = fr.telemetry(name, "/fastpath/lcores")["/fastpath/lcores"][str(SLOW)]
         busy = after["busy_cycles"] - before["busy_cycles"]
         total = busy + after["idle_cycles"] - before["idle_cycles"]

@@ -39,6 +39,8 @@ main(int argc, char **argv)
 	if (flows == 0 || flows > 1000 || size < 4 || size > 1400)
 		return 2;
 	fd = calloc(flows, sizeof(*fd));
+	if (fd == NULL)
+		return 1;
 	for (f = 0; f < flows; f++) {
 		struct sockaddr_in src = { .sin_family = AF_INET,
 			.sin_port = htons((uint16_t)(20000 + f)) };
@@ -79,6 +81,10 @@ main(int argc, char **argv)
 		}
 		usleep((useconds_t)gap);    /* a bounded rate: 64 x FLOWS per gap */
 	}
+	for (f = 0; f < flows; f++)
+		close(fd[f]);
+	free(fd);
 	printf("sent %lu\n", sent);
+	fflush(stdout);
 	return 0;
 }

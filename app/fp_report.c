@@ -148,15 +148,35 @@ build_softnet(struct fp_doc *d, const char *param)
 	return d->err;
 }
 
+/* "<port>" or "<port>_<queue>" (the reply's own keys). */
+static int
+param_queue(const char *param, long *port, long *queue)
+{
+	char buf[32], *us;
+
+	*queue = -1;
+	if (param == NULL || strchr(param, '_') == NULL)
+		return param_id(param, FP_MAX_PORTS - 1, port);
+	if (strlen(param) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, param);
+	us = strchr(buf, '_');
+	*us = '\0';
+	if (param_id(buf, FP_MAX_PORTS - 1, port) != 0 || *port < 0 ||
+			param_id(us + 1, FP_MAX_QUEUES - 1, queue) != 0 || *queue < 0)
+		return -EINVAL;
+	return 0;
+}
+
 static int
 build_queues(struct fp_doc *d, const char *param)
 {
 	struct rte_eth_stats st[FP_MAX_PORTS];
 	unsigned int i, k;
-	long want;
+	long want, want_q;
 	bool found = false;
 
-	if (param_id(param, FP_MAX_PORTS - 1, &want) != 0)
+	if (param_queue(param, &want, &want_q) != 0)
 		return -EINVAL;
 	all_eth_stats(st);
 	/* in (port, queue) order, as the queue map lists them */
@@ -167,7 +187,8 @@ build_queues(struct fp_doc *d, const char *param)
 		struct fp_queue_stats s;
 		char key[32];
 
-		if (want >= 0 && e->port != want)
+		if ((want >= 0 && e->port != want) ||
+				(want_q >= 0 && e->queue != want_q))
 			continue;
 		for (k = 0; k < lc->nb_q; k++)
 			if (lc->q[k].port == e->port && lc->q[k].queue == e->queue)
@@ -523,7 +544,7 @@ const struct fp_report_cmd fp_report_cmds[] = {
 	{ "softnet_stat", build_softnet,
 	  "softnet_stat per polling lcore, kernel columns. Param: lcore id" },
 	{ "queues", build_queues,
-	  "Counters per <port>_<queue>. Param: port id" },
+	  "Counters per <port>_<queue>. Param: port id, or <port>_<queue>" },
 	{ "lcores", build_lcores,
 	  "Busy/idle cycles, packets, cycles per packet per lcore" },
 	{ "ports", build_ports,

@@ -91,7 +91,7 @@ handle(const char *cmd, const char *params, struct rte_tel_data *t)
 		char msg[128];
 
 		snprintf(msg, sizeof(msg),
-			"reply of %zu bytes exceeds the telemetry limit; ask per port or lcore: %s,<id>",
+			"reply of %zu bytes exceeds the telemetry limit; ask for a part: %s,<id>",
 			size, cmd);
 		rte_tel_data_string(t, msg);
 	} else if (rc == 0) {

@@ -170,8 +170,11 @@ class Checker:
         return 1 if self.failures else 0
 
 
-def check_invariants(c, stats):
-    """The conservation law and the mbuf check, for every run."""
+def check_invariants(c, stats, port_counts_every_queue=True):
+    """The conservation law and the mbuf check, for every run. Some PMDs
+    sum only their first 16 queues (RTE_ETHDEV_QUEUE_STAT_CNTRS) into
+    ipackets: with more queues pass port_counts_every_queue=False and the
+    checks against ipackets are left out."""
     c.true("stats JSON written", stats is not None)
     if stats is None:
         return
@@ -180,8 +183,10 @@ def check_invariants(c, stats):
     for pid, p in stats["ports"].items():
         procd = sum(q["packets"] for k, q in stats["queues"].items()
                     if k.split("_")[0] == pid)
-        c.eq("port %s ipackets == sum of its queues' packets" % pid, p["ipackets"], procd)
-        c.eq("port %s processed == ipackets" % pid, p["processed"], p["ipackets"])
+        if port_counts_every_queue:
+            c.eq("port %s ipackets == sum of its queues' packets" % pid, p["ipackets"], procd)
+            c.eq("port %s processed == ipackets" % pid, p["processed"], p["ipackets"])
+        c.eq("port %s processed == sum of its queues' packets" % pid, p["processed"], procd)
         c.eq("port %s processed == delivered + dropped + responded" % pid,
              p["processed"], p["delivered"] + p["dropped"] + p["responded"])
         c.eq("port %s unaccounted" % pid, p["unaccounted"], 0)

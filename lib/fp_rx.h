@@ -239,9 +239,9 @@ fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
 int fp_rx_arp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 int fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 int fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p);
-/* after IP: p->src/dst/proto/l4_len set */
-int fp_rx_ipv4_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
-int fp_rx_ipv6_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+/* Local delivery after IP (p->src/dst/proto/l4_len set): the protocol
+ * handlers, as ip_protocol_deliver_rcu / ip6_protocol_deliver_rcu. */
+int fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 int fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 int fp_rx_tcp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 int fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p);

@@ -5,9 +5,6 @@
  */
 #include "fp_rx.h"
 
-#define IPPROTO_ICMP_ 1
-#define IPPROTO_TCP_ 6
-#define IPPROTO_UDP_ 17
 #define IP_MF 0x2000
 #define IP_OFFMASK 0x1fff
 #define NR_ICMP_TYPES 18
@@ -164,31 +161,11 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		p->dst = ip + 16;
 		p->l4_len = p->len - p->l2_len - hlen;
 	}
-	return fp_rx_ipv4_l4(ctx, p);
+	return fp_rx_l4(ctx, p);
 
 inhdr_error:
 	SNMP_INC(ctx, Ip, InHdrErrors);
 	return FP_DROP_IP_INHDR;
-}
-
-/* Local delivery: the protocol handlers (ip_protocol_deliver_rcu). */
-int
-fp_rx_ipv4_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
-{
-	switch (p->proto) {
-	case IPPROTO_UDP_:
-		SNMP_INC(ctx, Ip, InDelivers);
-		return fp_rx_udp(ctx, p);
-	case IPPROTO_TCP_:
-		SNMP_INC(ctx, Ip, InDelivers);
-		return fp_rx_tcp(ctx, p);
-	case IPPROTO_ICMP_:
-		SNMP_INC(ctx, Ip, InDelivers);
-		return fp_rx_icmp(ctx, p);
-	default:
-		SNMP_INC(ctx, Ip, InUnknownProtos);
-		return FP_DROP_IP_NOPROTO;
-	}
 }
 
 /* ---- ICMP ---- */

@@ -6,12 +6,9 @@
 #include "fp_rx.h"
 
 #define NH_HOP 0
-#define NH_TCP 6
-#define NH_UDP 17
 #define NH_ROUTING 43
 #define NH_FRAGMENT 44
 #define NH_ICMP6 58
-#define NH_NONE 59
 #define NH_DEST 60
 #define MAX_EXT_HEADERS 8
 #define REPLY_HOPS 64
@@ -123,7 +120,7 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 upper:
 	p->proto = nh;
 	p->l4_len = end - p->l3_len;
-	return fp_rx_ipv6_l4(ctx, p);
+	return fp_rx_l4(ctx, p);
 }
 
 int
@@ -175,28 +172,6 @@ fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		return FP_DROP_IP_INADDRERRORS;
 	}
 	return walk(ctx, p, ip[6]);
-}
-
-int
-fp_rx_ipv6_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
-{
-	switch (p->proto) {
-	case NH_UDP:
-		SNMP_INC(ctx, Ip6, InDelivers);
-		return fp_rx_udp(ctx, p);
-	case NH_TCP:
-		SNMP_INC(ctx, Ip6, InDelivers);
-		return fp_rx_tcp(ctx, p);
-	case NH_ICMP6:
-		SNMP_INC(ctx, Ip6, InDelivers);
-		return fp_rx_icmp6(ctx, p);
-	case NH_NONE:
-		SNMP_INC(ctx, Ip6, InDelivers);
-		return FP_V_DELIVER;              /* nothing follows: consumed */
-	default:
-		SNMP_INC(ctx, Ip6, InUnknownProtos);
-		return FP_DROP_IP_NOPROTO;
-	}
 }
 
 /* ---- ICMPv6 ---- */

@@ -3,6 +3,8 @@
  * UDP (with the listeners and their actions) and TCP, with the checks and
  * counters of Linux's __udp4_lib_rcv / __udp6_lib_rcv and tcp_v4_rcv.
  */
+#include <netinet/in.h>
+
 #include "fp_rx.h"
 
 #define REPLY_TTL 64
@@ -19,6 +21,39 @@ _Static_assert(FP_SNMP_Udp6_IgnoredMulti - FP_SNMP_Udp_IgnoredMulti == UDP6_DELT
 #define UDP_INC(ctx, p, f) \
 	FP_STAT_ADD((ctx)->lstats->snmp[FP_SNMP_Udp_##f + \
 		((p)->family == FP_AF_INET6 ? UDP6_DELTA : 0)], 1)
+
+int
+fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
+{
+	const bool v6 = p->family == FP_AF_INET6;
+	uint64_t *snmp = ctx->lstats->snmp;
+	unsigned int delivers = v6 ? FP_SNMP_Ip6_InDelivers : FP_SNMP_Ip_InDelivers;
+
+	switch (p->proto) {
+	case IPPROTO_UDP:
+		FP_STAT_ADD(snmp[delivers], 1);
+		return fp_rx_udp(ctx, p);
+	case IPPROTO_TCP:
+		FP_STAT_ADD(snmp[delivers], 1);
+		return fp_rx_tcp(ctx, p);
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		/* ICMP over IPv4, ICMPv6 over IPv6 */
+		if ((p->proto == IPPROTO_ICMPV6) != v6)
+			break;
+		FP_STAT_ADD(snmp[delivers], 1);
+		return v6 ? fp_rx_icmp6(ctx, p) : fp_rx_icmp(ctx, p);
+	case IPPROTO_NONE:      /* IPv6 no next header: consumed */
+		if (!v6)
+			break;
+		FP_STAT_ADD(snmp[delivers], 1);
+		return FP_V_DELIVER;
+	default:
+		break;
+	}
+	FP_STAT_ADD(snmp[v6 ? FP_SNMP_Ip6_InUnknownProtos : FP_SNMP_Ip_InUnknownProtos], 1);
+	return FP_DROP_IP_NOPROTO;
+}
 
 void
 fp_reply_ip(struct fp_proc_ctx *ctx, struct fp_pkt *p)

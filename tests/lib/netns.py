@@ -56,3 +56,33 @@ class VethPair:
         for ns in (self.ns_tx, self.ns_fp):
             sh("ip", "netns", "del", ns, check=False)
         return False
+
+
+def start_fastpath(fr, net, name, lcores, qpairs, app_args):
+    """fastpath in net's fastpath namespace on net_af_packet (larger rings:
+    framecnt=4096), with --stats-json; returns (Popen, stats path)."""
+    stats_path = os.path.join(fr.workdir(name), "stats.json")
+    if os.path.exists(stats_path):
+        os.unlink(stats_path)
+    cmd = net.in_fp(fr.BINARY, "--no-pci", "--lcores", lcores, "--file-prefix", fr.prefix(name),
+                    "--log-level", "lib.eal:warning", "--vdev",
+                    "net_af_packet0,iface=%s,qpairs=%d,framecnt=4096" % (net.v_fp, qpairs),
+                    *fr.mem_args(512), "--", "--local-ip", FP_IP + "/24",
+                    "--stats-json", stats_path, *app_args)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True), stats_path
+
+
+def stop_fastpath(fr, app, name, stats_path):
+    """SIGTERM, wait, clean up; returns (exit status, final stats or None)."""
+    import json
+    import signal
+    app.send_signal(signal.SIGTERM)
+    try:
+        app.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        app.kill()
+        app.communicate()
+    fr.cleanup(name)
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    return app.returncode, stats

@@ -9,17 +9,15 @@ flows. fastpath receives them through net_af_packet with two queue pairs
 telemetry read while the traffic flows. Only the test's own addresses
 (10.77.0.0/24, inside its namespaces) are used. Skips (77) without root or
 iproute2."""
-import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fastpath_run as fr  # noqa: E402
-from netns import FP_IP, VethPair, available  # noqa: E402
+from netns import FP_IP, VethPair, available, start_fastpath, stop_fastpath  # noqa: E402
 
 SKIP = 77
 UDPSEND = os.environ.get("FP_UDPSEND", os.path.join(fr.ROOT, "build", "tests", "tools", "udpsend"))
@@ -39,16 +37,8 @@ def live():
         print("live: cannot set up namespaces (%s); skipped" % e)
         return SKIP
     try:
-        stats_path = os.path.join(fr.workdir(name), "stats.json")
-        if os.path.exists(stats_path):
-            os.unlink(stats_path)
-        cmd = net.in_fp(fr.BINARY, "--no-pci", "--lcores", "0@0,1@1,2@1",
-               "--file-prefix", fr.prefix(name), "--log-level", "lib.eal:warning",
-               "--vdev", "net_af_packet0,iface=%s,qpairs=2,framecnt=4096" % net.v_fp,
-               *fr.mem_args(512),
-               "--", "--local-ip", FP_IP + "/24", "--listen", "9=seq,offset=0,size=4",
-               "--stats-json", stats_path)
-        app = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        app, stats_path = start_fastpath(fr, net, name, "0@0,1@1,2@1", 2,
+                                         ["--listen", "9=seq,offset=0,size=4"])
         c.true("fastpath up", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 30))
 
         def polling():      # the socket comes with EAL; the ports start later
@@ -89,18 +79,10 @@ def live():
         c.true("telemetry answered while traffic flowed", during is not None)
         time.sleep(1.0)
     finally:
-        if app is not None:
-            app.send_signal(signal.SIGTERM)
-            try:
-                app.communicate(timeout=15)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.communicate()
+        rc, stats = stop_fastpath(fr, app, name, stats_path) if app else (None, None)
         net.__exit__(None, None, None)
-        fr.cleanup(name)
 
-    c.eq("fastpath exit status", app.returncode, 0)
-    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    c.eq("fastpath exit status", rc, 0)
     fr.check_invariants(c, stats)
     if not stats:
         return c.done()

@@ -7,17 +7,15 @@ other lcore's must not; every counter stays consistent and nothing
 crashes. net_af_packet 22.11 cannot report its ring drops, and its fanout
 rollover moves what a full ring cannot take to the other queue: the test
 checks that every frame the port saw is accounted for instead."""
-import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fastpath_run as fr  # noqa: E402
-from netns import FP_IP, VethPair, available  # noqa: E402
+from netns import FP_IP, VethPair, available, start_fastpath, stop_fastpath  # noqa: E402
 
 SKIP = 77
 UDPSEND = os.environ.get("FP_UDPSEND", os.path.join(fr.ROOT, "build", "tests", "tools", "udpsend"))
@@ -32,9 +30,6 @@ def overload():
         return SKIP
     name = "overload"
     c = fr.Checker(name)
-    stats_path = os.path.join(fr.workdir(name), "stats.json")
-    if os.path.exists(stats_path):
-        os.unlink(stats_path)
     app = None
     try:
         net = VethPair(str(os.getpid() % 100000 + 1)).__enter__()
@@ -43,14 +38,11 @@ def overload():
         return SKIP
     try:
         # the slow lcore beside the (sleeping) main lcore, the fast one alone
-        cmd = net.in_fp(fr.BINARY, "--no-pci", "--lcores", "0@0,%d@1,%d@0" % (FAST, SLOW),
-                        "--file-prefix", fr.prefix(name), "--log-level", "lib.eal:warning",
-                        "--vdev", "net_af_packet0,iface=%s,qpairs=2,framecnt=4096" % net.v_fp,
-                        *fr.mem_args(512), "--", "--local-ip", FP_IP + "/24",
-                        "--listen", "9=count", "--burst", "256",
-                        "--queue-map", "(0,0,%d),(0,1,%d)" % (FAST, SLOW),
-                        "--cost-cycles", "%d:%d" % (SLOW, COST), "--stats-json", stats_path)
-        app = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        app, stats_path = start_fastpath(
+            fr, net, name, "0@0,%d@1,%d@0" % (FAST, SLOW), 2,
+            ["--listen", "9=count", "--burst", "256",
+             "--queue-map", "(0,0,%d),(0,1,%d)" % (FAST, SLOW),
+             "--cost-cycles", "%d:%d" % (SLOW, COST)])
         c.true("fastpath up", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 30))
         time.sleep(1.0)
         ping = subprocess.run(net.in_tx("ping", "-c", "1", "-W", "3", FP_IP), capture_output=True,
@@ -72,17 +64,9 @@ def overload():
                % (100.0 * busy / max(total, 1)), busy >= 0.9 * total)
         time.sleep(0.5)
     finally:
-        if app is not None:
-            app.send_signal(signal.SIGTERM)
-            try:
-                app.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.communicate()
+        rc, stats = stop_fastpath(fr, app, name, stats_path) if app else (None, None)
         net.__exit__(None, None, None)
-        fr.cleanup(name)
-    c.eq("exit status", app.returncode, 0)
-    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    c.eq("exit status", rc, 0)
     fr.check_invariants(c, stats)
     if not stats:
         return c.done()

@@ -659,6 +659,7 @@ print_summary(const struct fp_report_final *f, FILE *o)
 	const struct fp_doc *qs = section(f, "queues");
 	const struct fp_doc *ps = section(f, "ports");
 	const struct fp_doc *mp = section(f, "mempools");
+	const struct fp_doc *dr = section(f, "drops");
 	const struct fp_doc_entry *e;
 	unsigned int pos;
 
@@ -698,6 +699,19 @@ print_summary(const struct fp_report_final *f, FILE *o)
 			U(ps, e, "processed"), U(ps, e, "delivered"),
 			U(ps, e, "dropped"), U(ps, e, "responded"),
 			U(ps, e, "unaccounted"));
+	if (dr != NULL) {
+		unsigned int i, shown = 0;
+
+		fprintf(o, "\ndrops (non-zero reasons)\n");
+		for (i = 0; i < dr->n; i++)
+			if (dr->e[i].type == FP_DOC_U64 && dr->e[i].u64 != 0) {
+				fprintf(o, "%-22s %12llu\n", dr->e[i].key,
+					(unsigned long long)dr->e[i].u64);
+				shown++;
+			}
+		if (shown == 0)
+			fprintf(o, "none\n");
+	}
 	if (mp != NULL) {
 		fprintf(o, "\nmempools\n%-20s %10s %10s\n", "name", "size", "in_use");
 		for (pos = 0; (e = fp_doc_next_dict(mp, &pos)) != NULL;)

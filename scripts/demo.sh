@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # From nothing to a running fastpath: install what is missing, build,
-# reserve hugepages when possible, replay the bundled sample pcap through
-# the net_pcap vdev on two rx queues and two worker lcores, and print the
-# per-lcore softnet table, per-queue counters and port totals.
+# reserve hugepages when possible, replay the bundled sample pcap (UDP to
+# port 9, and a few runts) through the net_pcap vdev on two rx queues and
+# two worker lcores with a count listener on port 9, and print the
+# per-lcore softnet table, per-queue counters, port totals and drops.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -24,7 +25,7 @@ fp_say "fastpath on $SAMPLE (twice: one file per rx queue)"
 "$FP_BUILD/app/fastpath" --no-pci --lcores "$LCORES" $FP_MEM_ARGS \
     --file-prefix "$PREFIX" --log-level lib.eal:warning --log-level lib.telemetry:error \
     --vdev "net_pcap0,rx_pcap=$SAMPLE,rx_pcap=$SAMPLE" \
-    -- --idle-exit 300 --stats-json "$OUT/stats.json"
+    -- --listen 9=count --idle-exit 300 --stats-json "$OUT/stats.json"
 
 python3 - "$OUT/stats.json" <<'PY'
 import json, sys

@@ -19,7 +19,7 @@ import pcapgen as pg  # noqa: E402
 stat = importlib.machinery.SourceFileLoader(
     "fastpath_stat", os.path.join(fr.ROOT, "scripts", "fastpath-stat")).load_module()
 CLIENTS = 10
-PHASE = 3.0
+PHASE = 4.0
 COMMANDS = ["/fastpath/" + c for c in stat.COMMANDS]
 MONOTONIC = (("ports", ("0", "processed")), ("softnet_stat", ("1", "processed")),
              ("udp", ("0", "datagrams")), ("snmp", ("Udp", "InDatagrams")),

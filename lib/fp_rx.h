@@ -81,10 +81,13 @@ fp_fold(uint32_t sum)
 }
 
 /*
- * Ones' complement sums for short buffers (headers, small datagrams):
- * 8 bytes per add into a 64-bit accumulator with end-around carry. Words
- * are summed in host order, which folds to the same result as network
- * order (RFC 1071 section 2(B)); 0xffff still means "checksum right".
+ * Ones' complement sums for short buffers (headers, small datagrams).
+ * 32-bit words are added into two plain 64-bit accumulators: no carry to
+ * propagate (a 64-bit sum of 32-bit words cannot overflow here), and the
+ * two chains run in parallel; fp_fold64() folds the result, exact since
+ * 2^16 = 1 modulo 2^16 - 1. Words are summed in host order, which folds to
+ * the same result as network order (RFC 1071 section 2(B)); 0xffff still
+ * means "checksum right".
  */
 static inline uint64_t
 fp_add64(uint64_t a, uint64_t b)
@@ -96,29 +99,31 @@ fp_add64(uint64_t a, uint64_t b)
 static __rte_always_inline uint64_t
 fp_sum(const uint8_t *p, uint32_t len, uint64_t acc)
 {
-	uint64_t w8;
-	uint32_t w4;
-	uint16_t w2;
+	uint64_t a1 = 0;
+	uint32_t w0, w1;
+	uint16_t h;
 
 	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w8, p, 8);
-		acc = fp_add64(acc, w8);
+		memcpy(&w0, p, 4);
+		memcpy(&w1, p + 4, 4);
+		acc += w0;
+		a1 += w1;
 	}
 	if (len >= 4) {
-		memcpy(&w4, p, 4);
-		acc = fp_add64(acc, w4);
+		memcpy(&w0, p, 4);
+		acc += w0;
 		p += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
-		memcpy(&w2, p, 2);
-		acc = fp_add64(acc, w2);
+		memcpy(&h, p, 2);
+		a1 += h;
 		p += 2;
 		len -= 2;
 	}
 	if (len)      /* a last odd byte is the first byte of a word */
-		acc = fp_add64(acc, rte_be_to_cpu_16((uint16_t)(*p << 8)));
-	return acc;
+		acc += rte_be_to_cpu_16((uint16_t)(*p << 8));
+	return fp_add64(acc, a1);
 }
 
 static inline uint16_t

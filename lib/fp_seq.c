@@ -1,23 +1,30 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
 
+#include <rte_jhash.h>
+
 #include "fp_seq.h"
 #include "fp_stats.h"
 
-static inline uint32_t
-key_hash(const struct fp_seq_key *k)
+/*
+ * Bucket hash: Bob Jenkins' lookup3 (DPDK's rte_jhash) over the whole key,
+ * so every address byte reaches the bucket bits (feeds from one subnet,
+ * which differ only in the last byte, are the normal case).
+ */
+uint32_t
+fp_seq_hash(const struct fp_seq_key *k)
 {
-	uint32_t h = (uint32_t)k->listener * 0x9e3779b1u ^ k->port;
-	unsigned int i, n = k->family == FP_AF_INET ? 4 : 16;
+	uint32_t w[5];
+	uint32_t tuple = (uint32_t)k->listener << 24 |
+		(uint32_t)k->family << 16 | k->port;
 
-	for (i = 0; i < n; i += 4) {
-		uint32_t w;
-
-		memcpy(&w, k->addr + i, 4);
-		h = (h ^ w) * 0x85ebca6bu;
-		h ^= h >> 13;
+	if (k->family == FP_AF_INET) {
+		memcpy(&w[0], k->addr, 4);
+		return rte_jhash_2words(w[0], tuple, FP_SEQ_HASH_SEED);
 	}
-	return h;
+	memcpy(w, k->addr, 16);
+	w[4] = tuple;
+	return rte_jhash_32b(w, 5, FP_SEQ_HASH_SEED);
 }
 
 static inline int
@@ -62,7 +69,7 @@ static struct fp_seq_entry *
 find(struct fp_seq_table *t, const struct fp_seq_key *k, int *evicted,
 		int *fresh)
 {
-	uint32_t base = key_hash(k) & (FP_SEQ_ENTRIES - 1) & ~(FP_SEQ_WAYS - 1u);
+	uint32_t base = fp_seq_bucket(k) * FP_SEQ_WAYS;
 	struct fp_seq_entry *free_e = NULL, *old = NULL;
 	unsigned int i;
 

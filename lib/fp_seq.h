@@ -19,7 +19,9 @@
  * a 32-bit counter wraps cleanly.
  *
  * The table is per lcore (RSS keeps a flow on one queue), bounded: when a
- * bucket is full the least recently seen source in it is evicted.
+ * bucket (FP_SEQ_WAYS entries chosen by a hash of the whole key) is full,
+ * the least recently seen source in it is evicted and counted against the
+ * listener it belonged to.
  */
 #include <stdint.h>
 
@@ -28,6 +30,7 @@
 #define FP_SEQ_WINDOW 512           /* bits of history per source */
 #define FP_SEQ_ENTRIES 4096         /* sources per lcore (power of two) */
 #define FP_SEQ_WAYS 8               /* entries probed per lookup */
+#define FP_SEQ_HASH_SEED 0x5eb1e5u  /* any constant: the table is per lcore */
 
 struct fp_seq_stats {
 	uint64_t gaps;
@@ -68,6 +71,15 @@ struct fp_seq_key {
  * (the listener's counters on this lcore). Returns the listener whose
  * source was evicted to make room (the caller counts it there), or -1.
  */
+/* The key's hash, and the bucket (FP_SEQ_WAYS entries) it selects. */
+uint32_t fp_seq_hash(const struct fp_seq_key *k);
+
+static inline uint32_t
+fp_seq_bucket(const struct fp_seq_key *k)
+{
+	return fp_seq_hash(k) & (FP_SEQ_ENTRIES / FP_SEQ_WAYS - 1);
+}
+
 int fp_seq_track(struct fp_seq_table *t, const struct fp_seq_key *key,
 		uint64_t seq, unsigned int bits, struct fp_seq_stats *st);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -30,39 +31,100 @@ port_queue(struct fp_lcore *lc, uint16_t port)
 	return &lc->qstats[0];
 }
 
+/*
+ * The frames a datagram was built from. A frame larger than an mbuf's data
+ * room arrives as several segments, so the datagram's nb_segs is not its
+ * frame count. Before a fragment goes into the table, its first segment
+ * carries its l3_len (never 0 for a fragment) and every further segment
+ * l3_len 0; ip_frag chains whole fragments and leaves those fields alone,
+ * so the frames are the segments with an l3_len.
+ */
 static void
-count_frame(struct fp_lcore *lc, uint16_t port, enum fp_drop_reason reason)
+mark_frame(struct rte_mbuf *m)
+{
+	struct rte_mbuf *s;
+
+	for (s = m->next; s != NULL; s = s->next)
+		s->l3_len = 0;
+}
+
+static uint16_t
+count_frames(const struct rte_mbuf *whole)
+{
+	const struct rte_mbuf *s;
+	uint16_t n = 0;
+
+	for (s = whole; s != NULL; s = s->next)
+		n += s->l3_len != 0;
+	return n;
+}
+
+static void
+count_frame(struct fp_lcore *lc, uint16_t port, enum fp_drop_reason reason,
+		uint16_t n)
 {
 	struct fp_queue_stats *s = port_queue(lc, port);
 
-	FP_STAT_ADD(lc->lstats.drop_reason[reason], 1);
-	FP_STAT_ADD(s->drops, 1);
-	FP_STAT_ADD(s->released, 1);
+	FP_STAT_ADD(lc->lstats.drop_reason[reason], n);
+	FP_STAT_ADD(s->drops, n);
+	FP_STAT_ADD(s->released, n);
+}
+
+/* A fragment's datagram key (RFC 791 / RFC 8200): source, destination,
+ * identification (and protocol for IPv4); 0 for IPv4, 1 for IPv6. */
+struct dgram_key {
+	uint8_t v6;
+	uint8_t proto;
+	uint32_t id;
+	uint8_t addr[32];
+};
+
+static void
+dgram_key(const struct rte_mbuf *m, struct dgram_key *k)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+			m->l2_len);
+
+	memset(k, 0, sizeof(*k));
+	k->v6 = (ip[0] >> 4) == 6;
+	if (k->v6) {
+		memcpy(k->addr, ip + 8, 32);
+		memcpy(&k->id, ip + 40 + 4, 4);   /* fragment header follows */
+	} else {
+		memcpy(k->addr, ip + 12, 8);
+		k->id = (uint32_t)ip[4] << 8 | ip[5];
+		k->proto = ip[9];
+	}
 }
 
 /*
- * Count and free the death row: frames the table gave up on, each one a
- * held frame released as a drop. DPDK does not say which datagram a frame
- * belonged to, so ReasmFails / ReasmTimeout count frames here, where the
- * kernel counts datagrams.
+ * Count and free the death row: frames the table gave up on, each a held
+ * frame released as a drop. ip_frag puts a datagram's fragments next to
+ * each other, so a change of key starts the next datagram: ReasmFails
+ * (and ReasmTimeout) count datagrams, as the kernel does.
  */
 static void
 bury(struct fp_frag *f, enum fp_drop_reason reason)
 {
 	struct fp_lcore *lc = f->lc;
+	struct dgram_key prev, cur;
 	uint32_t i;
 
 	for (i = 0; i < f->dr.cnt; i++) {
 		const struct rte_mbuf *m = f->dr.row[i];
-		const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *,
-				m->l2_len);
-		bool v6 = (ip[0] >> 4) == 6;
+		/* one entry is one fragment, or fragments ip_frag had
+		 * already chained when it gave up on the datagram */
+		uint16_t n = count_frames(m);
 
-		count_frame(lc, m->port, reason);
+		count_frame(lc, m->port, reason, n);
+		dgram_key(m, &cur);
+		if (i != 0 && memcmp(&cur, &prev, sizeof(cur)) == 0)
+			continue;                   /* same datagram */
+		prev = cur;
 		if (reason == FP_DROP_FRAG_REASM_TIMEOUT)
-			FP_STAT_ADD(lc->lstats.snmp[v6 ? FP_SNMP_Ip6_ReasmTimeout :
+			FP_STAT_ADD(lc->lstats.snmp[cur.v6 ? FP_SNMP_Ip6_ReasmTimeout :
 					FP_SNMP_Ip_ReasmTimeout], 1);
-		FP_STAT_ADD(lc->lstats.snmp[v6 ? FP_SNMP_Ip6_ReasmFails :
+		FP_STAT_ADD(lc->lstats.snmp[cur.v6 ? FP_SNMP_Ip6_ReasmFails :
 				FP_SNMP_Ip_ReasmFails], 1);
 	}
 	if (f->dr.cnt != 0)
@@ -71,23 +133,21 @@ bury(struct fp_frag *f, enum fp_drop_reason reason)
 
 /* The hook: fp_reasm_fn. */
 static struct rte_mbuf *
-reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t l2_len,
-		uint16_t l3_len)
+reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames)
 {
 	struct fp_frag *f = arg;
 	uint64_t now = rte_rdtsc();
 	struct rte_mbuf *whole;
 
-	m->l2_len = l2_len;
-	m->l3_len = l3_len;
+	mark_frame(m);
 	if (family == FP_AF_INET) {
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
-				struct rte_ipv4_hdr *, l2_len);
+				struct rte_ipv4_hdr *, m->l2_len);
 
 		whole = rte_ipv4_frag_reassemble_packet(f->tbl, &f->dr, m, now, ip);
 	} else {
 		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m,
-				struct rte_ipv6_hdr *, l2_len);
+				struct rte_ipv6_hdr *, m->l2_len);
 		struct rte_ipv6_fragment_ext *fh = (void *)(ip + 1);
 
 		whole = rte_ipv6_frag_reassemble_packet(f->tbl, &f->dr, m, now,
@@ -96,6 +156,8 @@ reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t l2_len,
 	/* overlaps, too many fragments, a full table; an expired datagram
 	 * found on the way */
 	bury(f, FP_DROP_FRAG_FAILED);
+	if (whole != NULL)
+		*frames = count_frames(whole);
 	return whole;
 }
 
@@ -144,35 +206,67 @@ fp_frag_expire(struct fp_lcore *lc, uint64_t now)
 	bury(f, FP_DROP_FRAG_REASM_TIMEOUT);
 }
 
+/*
+ * Held frames of lcore lc by port, as the counters say: held - released
+ * over the lcore's queues of the port (signed: a negative value is a
+ * counting error, not a wrap).
+ */
+static int64_t
+held_by_counters(const struct fp_lcore *lc, uint16_t port)
+{
+	int64_t held = 0;
+	unsigned int k;
+
+	for (k = 0; k < lc->nb_q; k++)
+		if (lc->q[k].port == port)
+			held += (int64_t)(lc->qstats[k].held - lc->qstats[k].released);
+	return held;
+}
+
 void
 fp_frag_teardown(struct fp_app *a)
 {
-	unsigned int id, k, j;
+	unsigned int id, k;
 
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
 		struct fp_lcore *lc = a->lcores[id];
+		struct fp_frag *f;
 
 		if (lc == NULL || lc->frag == NULL)
 			continue;
-		/* what is still held, per port, leaves as dropped */
+		f = lc->frag;
+		/*
+		 * What the table still holds leaves as timed out, frame by
+		 * frame from the table itself (the kernel counts ReasmTimeout
+		 * and ReasmFails for datagrams it drops at shutdown). Every
+		 * entry expires at the end of time; the death row takes a
+		 * bounded number of frames per call, so repeat until empty.
+		 */
+		do {
+			rte_ip_frag_table_del_expired_entries(f->tbl, &f->dr,
+					UINT64_MAX);
+			k = f->dr.cnt;
+			bury(f, FP_DROP_FRAG_REASM_TIMEOUT);
+		} while (k != 0);
+		/* the counters must agree with the table: say so if not */
 		for (k = 0; k < lc->nb_q; k++) {
-			uint64_t held = 0;
+			int64_t left;
+			unsigned int j;
 
-			for (j = 0; j < lc->nb_q; j++)
-				if (lc->q[j].port == lc->q[k].port && j < k)
+			for (j = 0; j < k; j++)
+				if (lc->q[j].port == lc->q[k].port)
 					break;
 			if (j < k)
-				continue;        /* port already done */
-			for (j = 0; j < lc->nb_q; j++)
-				if (lc->q[j].port == lc->q[k].port)
-					held += lc->qstats[j].held -
-						lc->qstats[j].released;
-			while (held-- > 0)
-				count_frame(lc, lc->q[k].port,
-					FP_DROP_FRAG_REASM_TIMEOUT);
+				continue;        /* port already checked */
+			left = held_by_counters(lc, lc->q[k].port);
+			if (left != 0)
+				FP_LOG(ERR, "accounting error: lcore %u port %u: "
+					"%" PRId64 " fragments held by the counters "
+					"after the reassembly table was emptied",
+					id, lc->q[k].port, left);
 		}
-		rte_ip_frag_table_destroy(lc->frag->tbl);
-		rte_free(lc->frag);
+		rte_ip_frag_table_destroy(f->tbl);
+		rte_free(f);
 		lc->frag = NULL;
 		lc->proc.reasm = NULL;
 	}

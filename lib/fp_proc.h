@@ -40,13 +40,15 @@ struct fp_rx_conf {
 };
 
 /*
- * Reassembly hook (the app wires DPDK's ip_frag here): takes a fragment,
- * returns the whole datagram when this fragment completed it, else NULL
- * (held, or dropped and counted by the hook). NULL hook: fragments are
- * dropped as reassembly failures.
+ * Reassembly hook (the app wires DPDK's ip_frag here). Takes a fragment
+ * whose m->l2_len and m->l3_len (through the fragment header for IPv6) are
+ * set; returns the whole datagram when this fragment completed it, with
+ * *frames set to the number of received frames it was built from (a frame
+ * may span several segments), else NULL (held, or dropped and counted by
+ * the hook). NULL hook: fragments are dropped as reassembly failures.
  */
 typedef struct rte_mbuf *(*fp_reasm_fn)(void *arg, struct rte_mbuf *m,
-		unsigned int family, uint16_t l2_len, uint16_t l3_len);
+		unsigned int family, uint16_t *frames);
 
 struct fp_proc_ctx {
 	struct fp_lcore_stats *lstats;      /* this lcore's counters */

@@ -215,26 +215,46 @@ fp_reply_trim(struct fp_pkt *p, uint32_t l3_total)
 	p->m->pkt_len = p->m->data_len;
 }
 
+/* Cut the frame to len bytes (padding, FCS) in whatever segments hold it:
+ * later segments keep zero bytes, so the chain stays consistent. */
+static inline void
+fp_pkt_trim(struct rte_mbuf *m, uint32_t len)
+{
+	uint32_t left = len;
+	struct rte_mbuf *s;
+
+	m->pkt_len = len;
+	for (s = m; s != NULL; s = s->next) {
+		s->data_len = (uint16_t)RTE_MIN((uint32_t)s->data_len, left);
+		left -= s->data_len;
+	}
+}
+
 /*
  * Hand a fragment to the reassembly hook. FP_V_HELD while the datagram is
  * incomplete (or the hook dropped it); else p now is the whole datagram,
- * standing for all its frames, and 0 is returned.
+ * standing for all its frames, with p->l3_len the first fragment's header
+ * length (IPv4 options that only the first fragment carries included),
+ * and 0 is returned.
  */
 static inline int
 fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
 {
 	struct rte_mbuf *whole;
+	uint16_t frames = 0;
 
 	/* the table keeps the frame: cut padding and FCS off it */
-	p->m->data_len = (uint16_t)RTE_MIN((uint32_t)p->m->data_len, p->len);
-	p->m->pkt_len = p->len;
-	whole = ctx->reasm(ctx->reasm_arg, p->m, family, p->l2_len, p->l3_len);
+	fp_pkt_trim(p->m, p->len);
+	p->m->l2_len = p->l2_len;
+	p->m->l3_len = p->l3_len;
+	whole = ctx->reasm(ctx->reasm_arg, p->m, family, &frames);
 	if (whole == NULL)
 		return FP_V_HELD;
 	p->m = whole;
-	p->frames = whole->nb_segs;
-	p->released = (uint16_t)(whole->nb_segs - 1);
+	p->frames = frames;
+	p->released = (uint16_t)(frames - 1);
 	p->l2 = rte_pktmbuf_mtod(whole, uint8_t *);
+	p->l3_len = whole->l3_len;
 	p->seg = whole->data_len;
 	p->len = whole->pkt_len;
 	return 0;

@@ -156,10 +156,12 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		if (fp_rx_reasm(ctx, p, FP_AF_INET) == FP_V_HELD)
 			return FP_V_HELD;
 		SNMP_INC(ctx, Ip, ReasmOKs);
+		/* the datagram has the first fragment's header, whose
+		 * options may be longer than the last fragment's */
 		ip = fp_pkt_l3(p);
 		p->src = ip + 12;
 		p->dst = ip + 16;
-		p->l4_len = p->len - p->l2_len - hlen;
+		p->l4_len = p->len - p->l2_len - p->l3_len;
 	}
 	return fp_rx_l4(ctx, p);
 

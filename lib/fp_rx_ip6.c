@@ -55,6 +55,7 @@ static int
 walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 {
 	unsigned int n;
+	bool fragmented = false;
 	uint8_t *ip = fp_pkt_l3(p);
 	uint32_t end = 40u + fp_get16(ip + 4);       /* end of the payload */
 
@@ -84,8 +85,15 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 		case NH_FRAGMENT: {
 			uint16_t fo;
 
+			/* one fragment header per packet: a second one (in a
+			 * reassembled datagram, or after an atomic fragment) is
+			 * a header error, as ipv6_frag_rcv's IP6SKB_FRAGMENTED
+			 * check makes it (before ReasmReqds) */
+			if (fragmented)
+				return bad_exthdr(ctx);
 			if (off + 8 > end || p->l2_len + off + 8 > p->seg)
 				return bad_exthdr(ctx);
+			fragmented = true;
 			fo = fp_get16(h + 2);
 			if ((fo & 0xfff9) == 0) {         /* atomic fragment */
 				nh = h[0];

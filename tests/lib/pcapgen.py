@@ -129,18 +129,41 @@ def pad60(frame: bytes) -> bytes:
     return frame + bytes(max(0, 60 - len(frame)))
 
 
-def fragment4(src, dst, sport, dport, payload, chunk, ident):
+def ipv4_fragments(src, dst, proto, data, chunk, ident, first_options=b""):
+    """IPv4 packets carrying `data` (an upper-layer message) in fragments of
+    `chunk` bytes (a multiple of 8). `first_options` (a multiple of 4
+    bytes) go into the first fragment's header only, as RFC 791 has it for
+    options without the copy flag (record route, for one)."""
+    out = []
+    for off in range(0, len(data), chunk):
+        part = data[off:off + chunk]
+        mf = 0x2000 if off + chunk < len(data) else 0
+        opts = first_options if off == 0 else b""
+        hdr = struct.pack("!BBHHHBBH4s4s", 0x45 + len(opts) // 4, 0,
+                          20 + len(opts) + len(part), ident, mf | (off // 8),
+                          64, proto, 0, ip4(src), ip4(dst)) + opts
+        hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+        out.append(hdr + part)
+    return out
+
+
+def fragment4(src, dst, sport, dport, payload, chunk, ident, first_options=b""):
     """A UDP/IPv4 datagram cut into fragments of `chunk` bytes (a multiple
     of 8) of IP payload; returns the IPv4 packets."""
     udp = udp4(src, dst, sport, dport, payload)[20:]
+    return ipv4_fragments(src, dst, 17, udp, chunk, ident, first_options)
+
+
+def ipv6_fragments(src, dst, nh, data, chunk, ident):
+    """IPv6 packets carrying `data` (what follows the fragment header in
+    the reassembled datagram, starting with header type `nh`) in fragments
+    of `chunk` bytes, the fragment header right after the fixed header."""
     out = []
-    for off in range(0, len(udp), chunk):
-        part = udp[off:off + chunk]
-        mf = 0x2000 if off + chunk < len(udp) else 0
-        hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(part), ident,
-                          mf | (off // 8), 64, 17, 0, ip4(src), ip4(dst))
-        hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
-        out.append(hdr + part)
+    for off in range(0, len(data), chunk):
+        part = data[off:off + chunk]
+        m = 1 if off + chunk < len(data) else 0
+        fh = struct.pack("!BBHI", nh, 0, off | m, ident)
+        out.append(ipv6(src, dst, 44, fh + part))
     return out
 
 
@@ -148,10 +171,4 @@ def fragment6(src, dst, sport, dport, payload, chunk, ident):
     """A UDP/IPv6 datagram cut into fragments (fragment header right after
     the fixed header); returns the IPv6 packets."""
     udp = udp6(src, dst, sport, dport, payload)[40:]
-    out = []
-    for off in range(0, len(udp), chunk):
-        part = udp[off:off + chunk]
-        m = 1 if off + chunk < len(udp) else 0
-        fh = struct.pack("!BBHI", 17, 0, off | m, ident)
-        out.append(ipv6(src, dst, 44, fh + part))
-    return out
+    return ipv6_fragments(src, dst, 17, udp, chunk, ident)

@@ -363,7 +363,7 @@ doc_local(struct fp_doc *d)
 				used ? "," : "", a);
 	}
 	fp_doc_str(d, "local_ips", buf);
-	fp_doc_u64(d, "sink_mode", l->nb_v4 == 0 && l->nb_v6 == 0);
+	fp_doc_u64(d, "sink_mode", !fp_local_host(l));
 }
 
 static int

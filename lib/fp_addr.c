@@ -141,12 +141,14 @@ fp_local_mcast_accepted(const struct fp_local *l, const struct fp_ip *dst)
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
 	unsigned int i;
 
+	/* all-hosts / all-nodes: members are the hosts with an address of
+	 * the family */
 	if (dst->family == FP_AF_INET) {
-		if (dst->b[0] == 224 && dst->b[1] == 0 && dst->b[2] == 0 &&
-				dst->b[3] == 1)
+		if (l->nb_v4 != 0 && dst->b[0] == 224 && dst->b[1] == 0 &&
+				dst->b[2] == 0 && dst->b[3] == 1)
 			return true;
 	} else {
-		if (memcmp(dst->b, all_nodes, 16) == 0 ||
+		if ((l->nb_v6 != 0 && memcmp(dst->b, all_nodes, 16) == 0) ||
 				fp_local_v6_solicited(l, dst->b) != NULL)
 			return true;
 	}

@@ -45,16 +45,17 @@ int fp_local_add(struct fp_local *l, const char *s, char *err, size_t errlen);
 /* Join a multicast group (a listener on a group address). */
 int fp_local_join(struct fp_local *l, const struct fp_ip *group);
 
+/*
+ * Sink or host. With no --local-ip at all fastpath is a sink: every
+ * destination is its own. With any, it is a host, and a host takes only
+ * what is addressed to it: a family it has no address of is not its own
+ * (unicast and broadcast; multicast only to groups a listener joined), as
+ * a kernel without an address of that family drops it.
+ */
 static inline bool
-fp_local_sink_v4(const struct fp_local *l)
+fp_local_host(const struct fp_local *l)
 {
-	return l->nb_v4 == 0;
-}
-
-static inline bool
-fp_local_sink_v6(const struct fp_local *l)
-{
-	return l->nb_v6 == 0;
+	return l->nb_v4 != 0 || l->nb_v6 != 0;
 }
 
 /* dst (network order) is one of our unicast IPv4 addresses; in sink mode
@@ -64,7 +65,7 @@ fp_local_v4(const struct fp_local *l, uint32_t dst)
 {
 	unsigned int i;
 
-	if (l->nb_v4 == 0)
+	if (!fp_local_host(l))
 		return true;
 	for (i = 0; i < l->nb_v4; i++)
 		if (l->v4[i] == dst)
@@ -72,14 +73,15 @@ fp_local_v4(const struct fp_local *l, uint32_t dst)
 	return false;
 }
 
-/* 255.255.255.255 or the directed broadcast of a local subnet. */
+/* 255.255.255.255 (a sink, or a host with an IPv4 address) or the directed
+ * broadcast of a local subnet. */
 static inline bool
 fp_local_v4_bcast(const struct fp_local *l, uint32_t dst)
 {
 	unsigned int i;
 
 	if (dst == UINT32_MAX)
-		return true;
+		return !fp_local_host(l) || l->nb_v4 != 0;
 	for (i = 0; i < l->nb_v4; i++)
 		if (l->v4_bcast[i] != 0 && l->v4_bcast[i] == dst)
 			return true;
@@ -91,7 +93,7 @@ fp_local_v6(const struct fp_local *l, const uint8_t *dst)
 {
 	unsigned int i;
 
-	if (l->nb_v6 == 0)
+	if (!fp_local_host(l))
 		return true;
 	for (i = 0; i < l->nb_v6; i++)
 		if (memcmp(l->v6[i], dst, 16) == 0)

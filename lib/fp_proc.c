@@ -62,7 +62,7 @@ rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		p->l2_cast = FP_CAST_UNICAST;
 		/* a host (local addresses given) takes only frames to its MAC;
 		 * a sink takes every unicast frame */
-		if ((c->local.nb_v4 != 0 || c->local.nb_v6 != 0) &&
+		if (fp_local_host(&c->local) &&
 				memcmp(dmac, port->mac, 6) != 0)
 			return FP_DROP_OTHERHOST;
 	}

@@ -131,7 +131,7 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 
 		memcpy(g.b, &dst, 4);
 		SNMP_INC(ctx, IpExt, InMcastPkts);
-		if (!fp_local_mcast_accepted(l, &g) && l->nb_v4 != 0) {
+		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
 			SNMP_INC(ctx, Ip, InAddrErrors);
 			return FP_DROP_IP_INADDRERRORS;
 		}

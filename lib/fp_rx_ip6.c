@@ -168,7 +168,7 @@ fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 
 		memcpy(g.b, ip + 24, 16);
 		SNMP_INC(ctx, Ip6, InMcastPkts);
-		if (l->nb_v6 != 0 && !fp_local_mcast_accepted(l, &g)) {
+		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
 			SNMP_INC(ctx, Ip6, InAddrErrors);
 			return FP_DROP_IP_INADDRERRORS;
 		}

@@ -542,13 +542,91 @@ test_listener_lookup(void)
 	CU_ASSERT_EQUAL(((uintptr_t)(tpkt_data(&tp) + 18 + 16)) % 4, 2);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
 	CU_ASSERT_EQUAL(ls.listener[1].datagrams, 2);
-	/* the wildcard takes IPv6 too, counted under Udp6 */
+	/* the wildcard takes IPv6 too (to a local IPv6 address), counted
+	 * under Udp6 */
+	local("2001:db8::1");
 	tpkt_init(&tp);
 	udp6("2001:db8::1", 9);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
 	CU_ASSERT_EQUAL(SNMP(Udp6, InDatagrams), 1);
 	CU_ASSERT_EQUAL(ls.listener[0].datagrams, 2);
 	CU_ASSERT_EQUAL(ls.listener[1].datagrams, 2);
+}
+
+static void arp(uint16_t op, const char *tip);
+
+/* The packet in tp is not for a host without an address of its family. */
+static void
+not_ours(int v6)
+{
+	uint64_t inaddr = v6 ? SNMP(Ip6, InAddrErrors) : SNMP(Ip, InAddrErrors);
+	uint64_t drops = DROPS(IP_INADDRERRORS);
+
+	CU_ASSERT_EQUAL(run(), FP_DROP_IP_INADDRERRORS);
+	CU_ASSERT_EQUAL(DROPS(IP_INADDRERRORS), drops + 1);
+	CU_ASSERT_EQUAL(v6 ? SNMP(Ip6, InAddrErrors) : SNMP(Ip, InAddrErrors),
+			inaddr + 1);
+	tpkt_init(&tp);
+}
+
+/*
+ * A host with addresses of one family takes nothing of the other family
+ * (a kernel without an address of that family drops it): unicast,
+ * broadcast, all-hosts / all-nodes and unjoined groups are
+ * IP_INADDRERRORS; only a group a listener joined is taken.
+ */
+static void
+test_host_one_family(void)
+{
+	/* IPv4 only: IPv6 to anything but a joined group is not ours */
+	fixture();
+	local("10.1.0.1");
+	listen_on("9=count");
+	listen_on("[ff05::99]:9=count");
+	udp6("2001:db8::99", 9);
+	not_ours(1);
+	udp6("ff05::1234", 9);
+	not_ours(1);
+	udp6("ff02::1", 9);
+	not_ours(1);
+	udp6("ff05::99", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL(ls.listener[1].datagrams, 1);
+	tpkt_init(&tp);
+	udp4("10.1.0.1", 9);                  /* its own family still works */
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+
+	/* IPv6 only: the reverse, and no ARP answered */
+	fixture();
+	local("2001:db8::1");
+	listen_on("9=count");
+	listen_on("239.1.1.1:9=count");
+	udp4("10.1.0.1", 9);
+	not_ours(0);
+	udp4("255.255.255.255", 9);
+	not_ours(0);
+	udp4("224.0.0.1", 9);
+	not_ours(0);
+	udp4("239.9.9.9", 9);
+	not_ours(0);
+	udp4("239.1.1.1", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL(ls.listener[1].datagrams, 1);
+	tpkt_init(&tp);
+	arp(1, "10.1.0.1");
+	CU_ASSERT_EQUAL(run(), R_DELIVER);    /* consumed, never answered */
+	tpkt_init(&tp);
+	udp6("2001:db8::1", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+
+	/* a sink takes both families */
+	fixture();
+	listen_on("9=count");
+	udp6("2001:db8::99", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	tpkt_init(&tp);
+	udp4("10.9.9.9", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
 }
 
 static void
@@ -1385,6 +1463,7 @@ unit_register_rx(void)
 		{ "udp: multicast and broadcast", test_udp_multicast },
 		{ "udp: listener lookup", test_listener_lookup },
 		{ "udp: --listen parsing", test_listen_parse },
+		{ "host mode: one address family only", test_host_one_family },
 		{ "--local-ip parsing", test_local_parse },
 		{ "tcp", test_tcp },
 		{ "icmp: echo", test_icmp_echo },

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,19 +15,154 @@
 
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 
-/* Optional numeric parameter ("softnet_stat,3"). -1 when absent. */
-static int
-param_id(const char *param, uint64_t max, long *id)
-{
-	uint64_t v;
+/*
+ * Selection and paging of the list commands (softnet_stat, queues, lcores,
+ * ports, udp). The parameter picks items by id:
+ *   (none)  every item       N    item N only (absent: an error)
+ *   N-M     ids N to M       N-   ids from N on
+ * Queue ids are <port>_<queue> ("0_3", "0_3-1_7", "1_0-"), and a bare
+ * port id ("1") selects that port's queues. Items come in id order; when
+ * the next one would not fit in the reply (DPDK 22.11 telemetry carries
+ * 16 KiB), the reply ends with "next": the parameter that asks for the
+ * rest ("17-"). A client repeats the command with it until no "next".
+ */
+#define ID_MAX UINT64_MAX
+#define QID(port, queue) ((uint64_t)(port) << 16 | (queue))
+/* room kept for ,"next":"65535_65535-65535_65535" */
+#define NEXT_RESERVE 48
 
-	*id = -1;
+struct page {
+	uint64_t lo, hi;         /* ids wanted, inclusive */
+	bool one;                /* exactly one id (or one port) was asked for */
+	bool qids;               /* ids are QID(port, queue) */
+	size_t limit;            /* reply bytes, 0: unlimited */
+	unsigned int found;      /* items selected so far */
+	bool full;               /* the page is full: the rest is "next" */
+	uint64_t next;
+	struct fp_doc_mark mark;
+};
+
+/* "N" or, with qids, "P_Q" (or "P": *port_only). */
+static int
+parse_id(const char *s, bool qids, uint64_t *id, bool *port_only)
+{
+	char buf[32], *us;
+	uint64_t p, q;
+
+	*port_only = false;
+	if (!qids)
+		return fp_parse_u64(s, 0, ID_MAX, id);
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	us = strchr(buf, '_');
+	if (us == NULL) {
+		if (fp_parse_u64(buf, 0, UINT16_MAX, &p) != 0)
+			return -EINVAL;
+		*port_only = true;
+		*id = QID(p, 0);
+		return 0;
+	}
+	*us = '\0';
+	if (fp_parse_u64(buf, 0, UINT16_MAX, &p) != 0 ||
+			fp_parse_u64(us + 1, 0, UINT16_MAX, &q) != 0)
+		return -EINVAL;
+	*id = QID(p, q);
+	return 0;
+}
+
+static int
+page_init(struct page *pg, const char *param, bool qids, size_t limit)
+{
+	char lo[32];
+	const char *dash;
+	bool po_lo, po_hi;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->qids = qids;
+	pg->limit = limit;
+	pg->hi = ID_MAX;
 	if (param == NULL || param[0] == '\0')
 		return 0;
-	if (fp_parse_u64(param, 0, max, &v) != 0)
+	dash = strchr(param, '-');
+	if (dash == NULL) {                          /* one id, or one port */
+		if (parse_id(param, qids, &pg->lo, &po_lo) != 0)
+			return -EINVAL;
+		pg->hi = po_lo ? pg->lo | UINT16_MAX : pg->lo;
+		pg->one = true;
+		return 0;
+	}
+	if ((size_t)(dash - param) >= sizeof(lo) || dash == param)
 		return -EINVAL;
-	*id = (long)v;
+	memcpy(lo, param, (size_t)(dash - param));
+	lo[dash - param] = '\0';
+	if (parse_id(lo, qids, &pg->lo, &po_lo) != 0 || po_lo)
+		return -EINVAL;
+	if (dash[1] != '\0' && (parse_id(dash + 1, qids, &pg->hi, &po_hi) != 0 ||
+			po_hi || pg->hi < pg->lo))
+		return -EINVAL;
 	return 0;
+}
+
+/* id is selected and the page has room: start its item. */
+static bool
+page_want(struct page *pg, struct fp_doc *d, uint64_t id)
+{
+	if (id < pg->lo || id > pg->hi)
+		return false;
+	pg->found++;
+	if (pg->full)
+		return false;
+	fp_doc_mark(d, &pg->mark);
+	return true;
+}
+
+/* After item id: if it made the reply too large, take it back; it and
+ * the rest go to the next page. */
+static void
+page_item_done(struct page *pg, struct fp_doc *d, uint64_t id)
+{
+	if (pg->limit == 0 || fp_doc_json_len(d) + NEXT_RESERVE <= pg->limit)
+		return;
+	fp_doc_rewind(d, &pg->mark);
+	pg->full = true;
+	pg->next = id;
+}
+
+static void
+format_id(const struct page *pg, uint64_t id, char *buf, size_t len)
+{
+	if (pg->qids)
+		snprintf(buf, len, "%u_%u", (unsigned int)(id >> 16),
+			(unsigned int)(id & UINT16_MAX));
+	else
+		snprintf(buf, len, "%" PRIu64, id);
+}
+
+static int
+page_finish(struct page *pg, struct fp_doc *d)
+{
+	char next[40];
+
+	if (pg->one && pg->found == 0)
+		return -EINVAL;            /* asked for what does not exist */
+	if (pg->full) {
+		/* from the first item left out to the end of the selection */
+		format_id(pg, pg->next, next, sizeof(next));
+		strcat(next, "-");
+		if (pg->hi != ID_MAX)
+			format_id(pg, pg->hi, next + strlen(next),
+				sizeof(next) - strlen(next));
+		fp_doc_str(d, "next", next);
+	}
+	return d->err;
+}
+
+/* Commands without a parameter refuse one. */
+static int
+no_param(const char *param)
+{
+	return param == NULL || param[0] == '\0' ? 0 : -EINVAL;
 }
 
 static void
@@ -112,15 +248,13 @@ all_eth_stats(struct rte_eth_stats *st)
 }
 
 static int
-build_softnet(struct fp_doc *d, const char *param)
+build_softnet(struct fp_doc *d, const char *param, size_t limit)
 {
 	struct rte_eth_stats st[FP_MAX_PORTS];
 	unsigned int id;
-	long want;
+	struct page pg;
 
-	if (param_id(param, RTE_MAX_LCORE - 1, &want) != 0)
-		return -EINVAL;
-	if (want >= 0 && fp_app.lcores[want] == NULL)
+	if (page_init(&pg, param, false, limit) != 0)
 		return -EINVAL;
 	all_eth_stats(st);
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
@@ -130,7 +264,7 @@ build_softnet(struct fp_doc *d, const char *param)
 		long blog;
 		char key[16];
 
-		if (lc == NULL || (want >= 0 && (long)id != want))
+		if (lc == NULL || !page_want(&pg, d, id))
 			continue;
 		lcore_sum(lc, st, &sum, &pmd_drops, &blog);
 		snprintf(key, sizeof(key), "%u", id);
@@ -144,39 +278,19 @@ build_softnet(struct fp_doc *d, const char *param)
 		doc_backlog(d, blog);
 		fp_doc_u64(d, "index", id);
 		fp_doc_dict_end(d);
+		page_item_done(&pg, d, id);
 	}
-	return d->err;
-}
-
-/* "<port>" or "<port>_<queue>" (the reply's own keys). */
-static int
-param_queue(const char *param, long *port, long *queue)
-{
-	char buf[32], *us;
-
-	*queue = -1;
-	if (param == NULL || strchr(param, '_') == NULL)
-		return param_id(param, FP_MAX_PORTS - 1, port);
-	if (strlen(param) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, param);
-	us = strchr(buf, '_');
-	*us = '\0';
-	if (param_id(buf, FP_MAX_PORTS - 1, port) != 0 || *port < 0 ||
-			param_id(us + 1, FP_MAX_QUEUES - 1, queue) != 0 || *queue < 0)
-		return -EINVAL;
-	return 0;
+	return page_finish(&pg, d);
 }
 
 static int
-build_queues(struct fp_doc *d, const char *param)
+build_queues(struct fp_doc *d, const char *param, size_t limit)
 {
 	struct rte_eth_stats st[FP_MAX_PORTS];
 	unsigned int i, k;
-	long want, want_q;
-	bool found = false;
+	struct page pg;
 
-	if (param_queue(param, &want, &want_q) != 0)
+	if (page_init(&pg, param, true, limit) != 0)
 		return -EINVAL;
 	all_eth_stats(st);
 	/* in (port, queue) order, as the queue map lists them */
@@ -187,14 +301,12 @@ build_queues(struct fp_doc *d, const char *param)
 		struct fp_queue_stats s;
 		char key[32];
 
-		if ((want >= 0 && e->port != want) ||
-				(want_q >= 0 && e->queue != want_q))
+		if (!page_want(&pg, d, QID(e->port, e->queue)))
 			continue;
 		for (k = 0; k < lc->nb_q; k++)
 			if (lc->q[k].port == e->port && lc->q[k].queue == e->queue)
 				q = &lc->q[k];
 		fp_queue_stats_read(&s, &lc->qstats[q - lc->q]);
-		found = true;
 		snprintf(key, sizeof(key), "%u_%u", e->port, e->queue);
 		fp_doc_dict_begin(d, key);
 		fp_doc_u64(d, "lcore", e->lcore);
@@ -213,24 +325,25 @@ build_queues(struct fp_doc *d, const char *param)
 		doc_backlog(d, backlog(&fp_app.ports[q->pidx], q->queue));
 		doc_hist(d, &s);
 		fp_doc_dict_end(d);
+		page_item_done(&pg, d, QID(e->port, e->queue));
 	}
-	if (want >= 0 && !found)
-		return -EINVAL;
-	return d->err;
+	return page_finish(&pg, d);
 }
 
 static int
-build_lcores(struct fp_doc *d, const char *param)
+build_lcores(struct fp_doc *d, const char *param, size_t limit)
 {
 	unsigned int id, k;
+	struct page pg;
 
-	(void)param;
+	if (page_init(&pg, param, false, limit) != 0)
+		return -EINVAL;
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
 		const struct fp_lcore *lc = fp_app.lcores[id];
 		struct fp_queue_stats sum, s;
 		char key[16];
 
-		if (lc == NULL)
+		if (lc == NULL || !page_want(&pg, d, id))
 			continue;
 		memset(&sum, 0, sizeof(sum));
 		for (k = 0; k < lc->nb_q; k++) {
@@ -256,18 +369,21 @@ build_lcores(struct fp_doc *d, const char *param)
 		fp_doc_u64(d, "cost_cycles", lc->cost_cycles);
 		doc_hist(d, &sum);
 		fp_doc_dict_end(d);
+		page_item_done(&pg, d, id);
 	}
-	return d->err;
+	return page_finish(&pg, d);
 }
 
 static int
-build_ports(struct fp_doc *d, const char *param)
+build_ports(struct fp_doc *d, const char *param, size_t limit)
 {
 	struct rte_eth_stats st[FP_MAX_PORTS];
 	struct fp_queue_stats sum[FP_MAX_PORTS];
 	unsigned int i, id, k;
+	struct page pg;
 
-	(void)param;
+	if (page_init(&pg, param, false, limit) != 0)
+		return -EINVAL;
 	/* port counters first, app counters after: see fp_stats_unaccounted */
 	all_eth_stats(st);
 	rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -287,6 +403,8 @@ build_ports(struct fp_doc *d, const char *param)
 		const struct fp_port *p = &fp_app.ports[i];
 		char key[16];
 
+		if (!page_want(&pg, d, p->id))
+			continue;
 		snprintf(key, sizeof(key), "%u", p->id);
 		fp_doc_dict_begin(d, key);
 		fp_doc_u64(d, "ipackets", st[i].ipackets);
@@ -308,8 +426,9 @@ build_ports(struct fp_doc *d, const char *param)
 		fp_doc_str(d, "name", p->name);
 		fp_doc_str(d, "driver", p->driver);
 		fp_doc_dict_end(d);
+		page_item_done(&pg, d, p->id);
 	}
-	return d->err;
+	return page_finish(&pg, d);
 }
 
 static void
@@ -367,12 +486,14 @@ doc_local(struct fp_doc *d)
 }
 
 static int
-build_config(struct fp_doc *d, const char *param)
+build_config(struct fp_doc *d, const char *param, size_t limit)
 {
 	const struct fp_opts *o = &fp_app.opts;
 	unsigned int i;
 
-	(void)param;
+	(void)limit;
+	if (no_param(param) != 0)
+		return -EINVAL;
 	fp_doc_str(d, "version", rte_version());
 	fp_doc_u64(d, "main_lcore", fp_app.main_lcore);
 	fp_doc_u64(d, "main_polls", o->main_polls);
@@ -451,13 +572,16 @@ lcore_stats_sum(void)
 }
 
 static int
-build_snmp(struct fp_doc *d, const char *param)
+build_snmp(struct fp_doc *d, const char *param, size_t limit)
 {
-	struct fp_lcore_stats *sum = lcore_stats_sum();
+	struct fp_lcore_stats *sum;
 	const char *group = NULL;
 	unsigned int c;
 
-	(void)param;
+	(void)limit;
+	if (no_param(param) != 0)
+		return -EINVAL;
+	sum = lcore_stats_sum();
 	if (sum == NULL)
 		return -ENOMEM;
 	/* the X-macro keeps each group's counters together */
@@ -477,12 +601,15 @@ build_snmp(struct fp_doc *d, const char *param)
 }
 
 static int
-build_drops(struct fp_doc *d, const char *param)
+build_drops(struct fp_doc *d, const char *param, size_t limit)
 {
-	struct fp_lcore_stats *sum = lcore_stats_sum();
+	struct fp_lcore_stats *sum;
 	unsigned int r;
 
-	(void)param;
+	(void)limit;
+	if (no_param(param) != 0)
+		return -EINVAL;
+	sum = lcore_stats_sum();
 	if (sum == NULL)
 		return -ENOMEM;
 	for (r = 0; r < FP_DROP_MAX; r++)
@@ -492,15 +619,14 @@ build_drops(struct fp_doc *d, const char *param)
 }
 
 static int
-build_udp(struct fp_doc *d, const char *param)
+build_udp(struct fp_doc *d, const char *param, size_t limit)
 {
 	const struct fp_listen_table *t = &fp_app.opts.rx.listen;
 	struct fp_lcore_stats *sum;
 	unsigned int i;
-	long want;
+	struct page pg;
 
-	if (param_id(param, FP_MAX_LISTENERS - 1, &want) != 0 ||
-			(want >= 0 && (unsigned long)want >= t->n))
+	if (page_init(&pg, param, false, limit) != 0)
 		return -EINVAL;
 	sum = lcore_stats_sum();
 	if (sum == NULL)
@@ -510,7 +636,7 @@ build_udp(struct fp_doc *d, const char *param)
 		const struct fp_listener_stats *ls = &sum->listener[i];
 		char key[16], addr[FP_DOC_STR_MAX];
 
-		if (want >= 0 && (long)i != want)
+		if (!page_want(&pg, d, i))
 			continue;
 		snprintf(key, sizeof(key), "%u", i);
 		fp_listener_format(l, addr, sizeof(addr));
@@ -535,25 +661,27 @@ build_udp(struct fp_doc *d, const char *param)
 			fp_doc_str(d, "seq_order", l->seq_le ? "le" : "be");
 		}
 		fp_doc_dict_end(d);
+		page_item_done(&pg, d, i);
 	}
 	free(sum);
-	return d->err;
+	return page_finish(&pg, d);
 }
 
 const struct fp_report_cmd fp_report_cmds[] = {
 	{ "softnet_stat", build_softnet,
-	  "softnet_stat per polling lcore, kernel columns. Param: lcore id" },
+	  "softnet_stat per polling lcore. Param: lcore, N-M or N-; paged by \"next\"" },
 	{ "queues", build_queues,
-	  "Counters per <port>_<queue>. Param: port id, or <port>_<queue>" },
+	  "Counters per <port>_<queue>. Param: port, P_Q, P_Q-P_Q or P_Q-; paged by \"next\"" },
 	{ "lcores", build_lcores,
-	  "Busy/idle cycles, packets, cycles per packet per lcore" },
+	  "Busy/idle cycles, packets, cycles/packet per lcore. Param: lcore, N-M, N-" },
 	{ "ports", build_ports,
-	  "ethdev stats next to the app's totals; unaccounted must be 0" },
+	  "ethdev stats next to the app's totals (unaccounted 0). Param: port, N-M, N-" },
 	{ "config", build_config, "The effective configuration" },
 	{ "snmp", build_snmp,
 	  "Kernel SNMP counters: Ip, IpExt, Ip6, Icmp, Icmp6, Tcp, Udp, Udp6" },
 	{ "drops", build_drops, "Drops by reason, every reason" },
-	{ "udp", build_udp, "Per UDP listener: address, action, counters. Param: id" },
+	{ "udp", build_udp,
+	  "Per UDP listener: address, action, counters. Param: id, N-M, N-" },
 	{ NULL, NULL, NULL },
 };
 
@@ -612,7 +740,7 @@ fp_report_final_collect(void)
 	for (c = fp_report_cmds; c->name != NULL; c++, f->n++) {
 		f->name[f->n] = c->name;
 		fp_doc_init(&f->doc[f->n]);
-		c->build(&f->doc[f->n], NULL);
+		c->build(&f->doc[f->n], NULL, 0);
 	}
 	return f;
 }

@@ -13,8 +13,10 @@
 
 struct fp_report_cmd {
 	const char *name;        /* "softnet_stat": /fastpath/softnet_stat */
-	/* param: the text after the comma, or NULL. 0 or -EINVAL. */
-	int (*build)(struct fp_doc *d, const char *param);
+	/* param: the text after the comma, or NULL; limit: the reply's
+	 * size in JSON bytes (0: no limit), which list commands page to
+	 * (see "next" in fp_report.c). 0 or -EINVAL. */
+	int (*build)(struct fp_doc *d, const char *param, size_t limit);
 	const char *help;
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_pause.h>
 #include <rte_telemetry.h>
 
 #include "fp_app.h"
@@ -14,21 +15,6 @@
 /* DPDK 22.11 telemetry writes at most 16 KiB per reply and silently drops
  * what does not fit; we refuse a reply that would not fit instead. */
 #define TEL_MAX_REPLY (16 * 1024 - 128)
-
-static size_t
-json_size(const struct fp_doc *d)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f == NULL)
-		return SIZE_MAX;
-	fp_doc_write_json(d, f);
-	fclose(f);
-	free(buf);
-	return len;
-}
 
 /* One level of nesting: dict entries of the root become containers. */
 static int
@@ -72,8 +58,51 @@ doc_to_tel(const struct fp_doc *d, struct rte_tel_data *t)
 	return 0;
 }
 
+/*
+ * Start-up and shutdown against concurrent queries. The commands answer
+ * only between fp_telemetry_open() (the state they read is complete) and
+ * fp_telemetry_close(); outside, they reply null. A callback counts itself
+ * in before it looks at the app's state and checks that the state is
+ * there; the closer marks it gone, then waits for the callbacks already
+ * in. Both sides use sequentially consistent operations, so either the
+ * callback sees the mark or the closer sees the callback.
+ */
+static unsigned int users;
+static int closed = 1;
+
+void
+fp_telemetry_open(void)
+{
+	__atomic_store_n(&closed, 0, __ATOMIC_SEQ_CST);
+}
+
 static int
-handle(const char *cmd, const char *params, struct rte_tel_data *t)
+enter(void)
+{
+	__atomic_add_fetch(&users, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&closed, __ATOMIC_SEQ_CST)) {
+		__atomic_sub_fetch(&users, 1, __ATOMIC_RELEASE);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+static void
+leave(void)
+{
+	__atomic_sub_fetch(&users, 1, __ATOMIC_RELEASE);
+}
+
+void
+fp_telemetry_close(void)
+{
+	__atomic_store_n(&closed, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&users, __ATOMIC_ACQUIRE) != 0)
+		rte_pause();
+}
+
+static int
+build(const char *cmd, const char *params, struct rte_tel_data *t)
 {
 	const struct fp_report_cmd *c;
 	struct fp_doc d;
@@ -86,18 +115,31 @@ handle(const char *cmd, const char *params, struct rte_tel_data *t)
 	if (c->name == NULL)
 		return -EINVAL;
 	fp_doc_init(&d);
-	rc = c->build(&d, params);
-	if (rc == 0 && (size = json_size(&d)) > TEL_MAX_REPLY) {
+	/* list commands page to the limit; the others cannot outgrow it
+	 * in practice, and are refused rather than cut if they do */
+	rc = c->build(&d, params, TEL_MAX_REPLY - strlen(cmd));
+	if (rc == 0 && (size = fp_doc_json_len(&d)) > TEL_MAX_REPLY - strlen(cmd)) {
 		char msg[128];
 
 		snprintf(msg, sizeof(msg),
-			"reply of %zu bytes exceeds the telemetry limit; ask for a part: %s,<id>",
-			size, cmd);
+			"reply of %zu bytes exceeds the telemetry limit", size);
 		rte_tel_data_string(t, msg);
 	} else if (rc == 0) {
 		rc = doc_to_tel(&d, t);
 	}
 	fp_doc_free(&d);
+	return rc;
+}
+
+static int
+handle(const char *cmd, const char *params, struct rte_tel_data *t)
+{
+	int rc = enter();
+
+	if (rc != 0)
+		return rc;
+	rc = build(cmd, params, t);
+	leave();
 	return rc;
 }
 

@@ -98,6 +98,7 @@ start(char *err, size_t errlen)
 		rc = fp_ports_start(&fp_app, err, errlen);
 	if (rc != 0)
 		return rc;
+	fp_telemetry_open();
 	fp_app.start_tsc = rte_rdtsc();
 	RTE_LCORE_FOREACH_WORKER(id)
 		if (fp_app.lcores[id] != NULL)
@@ -156,6 +157,7 @@ main(int argc, char **argv)
 	else if (rc == 0)
 		fp_control_loop();
 	rte_eal_mp_wait_lcore();
+	fp_telemetry_close();      /* before the state it reads goes away */
 
 	if (rc == 0)
 		status = finish();

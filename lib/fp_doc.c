@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +34,23 @@ fp_doc_key_valid(const char *key)
 	return i > 0 && i < FP_DOC_KEY_MAX;
 }
 
+/* Length of s as a JSON string, quotes included (see json_string). */
+static size_t
+json_string_len(const char *s)
+{
+	size_t n = 2;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		n += (c == '"' || c == '\\') ? 2 : c < 0x20 ? 6 : 1;
+	}
+	return n;
+}
+
+/* Add an entry whose value takes vlen JSON bytes. */
 static struct fp_doc_entry *
-add(struct fp_doc *d, enum fp_doc_type type, const char *key)
+add(struct fp_doc *d, enum fp_doc_type type, const char *key, size_t vlen)
 {
 	struct fp_doc_entry *e;
 
@@ -49,7 +65,12 @@ add(struct fp_doc *d, enum fp_doc_type type, const char *key)
 			d->err = -ENOSPC;
 			return NULL;
 		}
+		/* [,]"key":value */
+		d->len += (d->count[d->depth] != 0) + json_string_len(key) + 1 +
+			vlen;
 		d->count[d->depth]++;
+	} else {
+		d->len += 1;
 	}
 	if (d->n == d->cap) {
 		unsigned int cap = d->cap ? d->cap * 2 : 64;
@@ -73,7 +94,10 @@ add(struct fp_doc *d, enum fp_doc_type type, const char *key)
 void
 fp_doc_u64(struct fp_doc *d, const char *key, uint64_t v)
 {
-	struct fp_doc_entry *e = add(d, FP_DOC_U64, key);
+	char digits[24];
+	struct fp_doc_entry *e = add(d, FP_DOC_U64, key,
+			(size_t)snprintf(digits, sizeof(digits), "%llu",
+				(unsigned long long)v));
 
 	if (e != NULL)
 		e->u64 = v;
@@ -89,7 +113,7 @@ fp_doc_str(struct fp_doc *d, const char *key, const char *s)
 			d->err = -E2BIG;
 		return;
 	}
-	e = add(d, FP_DOC_STR, key);
+	e = add(d, FP_DOC_STR, key, json_string_len(s));
 	if (e != NULL)
 		strcpy(e->str, s);
 }
@@ -101,7 +125,7 @@ fp_doc_dict_begin(struct fp_doc *d, const char *key)
 		d->err = -EINVAL;     /* one level of nesting only */
 		return;
 	}
-	if (add(d, FP_DOC_DICT, key) != NULL) {
+	if (add(d, FP_DOC_DICT, key, 1) != NULL) {
 		d->depth = 1;
 		d->count[1] = 0;
 	}
@@ -114,8 +138,34 @@ fp_doc_dict_end(struct fp_doc *d)
 		d->err = -EINVAL;
 		return;
 	}
-	if (add(d, FP_DOC_END, NULL) != NULL)
+	if (add(d, FP_DOC_END, NULL, 0) != NULL)
 		d->depth = 0;
+}
+
+size_t
+fp_doc_json_len(const struct fp_doc *d)
+{
+	return d->len + 2 + (d->depth != 0);
+}
+
+void
+fp_doc_mark(const struct fp_doc *d, struct fp_doc_mark *m)
+{
+	m->n = d->n;
+	m->count[0] = d->count[0];
+	m->count[1] = d->count[1];
+	m->depth = d->depth;
+	m->len = d->len;
+}
+
+void
+fp_doc_rewind(struct fp_doc *d, const struct fp_doc_mark *m)
+{
+	d->n = m->n;
+	d->count[0] = m->count[0];
+	d->count[1] = m->count[1];
+	d->depth = m->depth;
+	d->len = m->len;
 }
 
 static void

@@ -42,6 +42,15 @@ struct fp_doc {
 	int depth;
 	unsigned int count[2];   /* entries in the root / open dict */
 	int err;                 /* first error (sticky): -EINVAL, -ENOMEM ... */
+	size_t len;              /* JSON bytes of the entries so far */
+};
+
+/* A point in a document to come back to (paging: undo the last item). */
+struct fp_doc_mark {
+	unsigned int n;
+	unsigned int count[2];
+	int depth;
+	size_t len;
 };
 
 void fp_doc_init(struct fp_doc *d);
@@ -55,6 +64,13 @@ void fp_doc_dict_end(struct fp_doc *d);
 
 /* 1 when key is [A-Za-z0-9_/]{1,63}. */
 int fp_doc_key_valid(const char *key);
+
+/* Bytes fp_doc_write_json() would write now (open dicts closed). */
+size_t fp_doc_json_len(const struct fp_doc *d);
+
+/* Remember the end of the document; rewind to it (drops what came after). */
+void fp_doc_mark(const struct fp_doc *d, struct fp_doc_mark *m);
+void fp_doc_rewind(struct fp_doc *d, const struct fp_doc_mark *m);
 
 /* The document as compact JSON. 0 or a negative errno (d->err, -EIO). */
 int fp_doc_write_json(const struct fp_doc *d, FILE *f);

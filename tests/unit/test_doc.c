@@ -133,6 +133,52 @@ test_read_back(void)
 	fp_doc_free(&d);
 }
 
+/* The length kept while building is the length written, at every step;
+ * rewinding to a mark gives back the document as it was there. */
+static void
+test_len_and_rewind(void)
+{
+	struct fp_doc d;
+	struct fp_doc_mark m;
+	char *s, *before;
+	size_t len_open;
+	int rc;
+
+	fp_doc_init(&d);
+	CU_ASSERT_EQUAL(fp_doc_json_len(&d), 2);             /* {} */
+	fp_doc_u64(&d, "a", 0);
+	fp_doc_u64(&d, "big", 18446744073709551615ULL);
+	fp_doc_str(&d, "esc", "q\"\\\x01");
+	fp_doc_dict_begin(&d, "0_1");
+	len_open = fp_doc_json_len(&d);         /* an open dict counts closed */
+	fp_doc_dict_end(&d);
+	s = to_json(&d, &rc);
+	CU_ASSERT_EQUAL(fp_doc_json_len(&d), strlen(s));
+	CU_ASSERT_EQUAL(len_open, strlen(s));
+	before = s;
+	fp_doc_mark(&d, &m);
+	fp_doc_dict_begin(&d, "1_1");
+	fp_doc_u64(&d, "packets", 12345);
+	fp_doc_str(&d, "s", "");
+	fp_doc_dict_end(&d);
+	s = to_json(&d, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(fp_doc_json_len(&d), strlen(s));
+	free(s);
+	fp_doc_rewind(&d, &m);
+	s = to_json(&d, &rc);
+	CU_ASSERT_STRING_EQUAL(s, before);
+	CU_ASSERT_EQUAL(fp_doc_json_len(&d), strlen(s));
+	free(s);
+	/* entries after a rewind are counted from there */
+	fp_doc_u64(&d, "z", 7);
+	s = to_json(&d, &rc);
+	CU_ASSERT_EQUAL(fp_doc_json_len(&d), strlen(s));
+	free(s);
+	free(before);
+	fp_doc_free(&d);
+}
+
 int
 unit_register_doc(void)
 {
@@ -141,6 +187,7 @@ unit_register_doc(void)
 		{ "keys", test_keys },
 		{ "limits", test_limits },
 		{ "read back", test_read_back },
+		{ "length and rewind", test_len_and_rewind },
 		{ NULL, NULL },
 	};
 

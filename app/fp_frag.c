@@ -66,8 +66,10 @@ count_frame(struct fp_lcore *lc, uint16_t port, enum fp_drop_reason reason,
 	struct fp_queue_stats *s = port_queue(lc, port);
 
 	FP_STAT_ADD(lc->lstats.drop_reason[reason], n);
+	fp_qstats_begin(s);
 	FP_STAT_ADD(s->drops, n);
 	FP_STAT_ADD(s->released, n);
+	fp_qstats_end(s);
 }
 
 /* A fragment's datagram key (RFC 791 / RFC 8200): source, destination,

@@ -103,6 +103,7 @@ static inline void
 publish(struct fp_queue_stats *s, uint16_t n, uint16_t burst,
 		const struct fp_burst *out, uint64_t cycles)
 {
+	fp_qstats_begin(s);
 	FP_STAT_ADD(s->delivered, out->delivered);
 	FP_STAT_ADD(s->drops, out->drops);
 	FP_STAT_ADD(s->res_drops, out->res_drops);
@@ -115,6 +116,7 @@ publish(struct fp_queue_stats *s, uint16_t n, uint16_t burst,
 	FP_STAT_ADD(s->busy_cycles, cycles);
 	FP_STAT_ADD(s->burst_hist[fp_hist_bucket(n)], 1);
 	FP_STAT_ADD(s->packets, n);
+	fp_qstats_end(s);
 	/* last: a reader that sees no packet in flight sees their fates */
 	__atomic_store_n(&s->inflight, 0, __ATOMIC_RELEASE);
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <sched.h>
 #include <stdio.h>
 
 #include "fp_stats.h"
@@ -21,15 +22,29 @@ void
 fp_queue_stats_read(struct fp_queue_stats *dst,
 		const struct fp_queue_stats *src)
 {
+	uint64_t gen;
 	unsigned int i;
 
-	/* first, and ordered before the counters: see fp_stats_unaccounted */
+	/* first, and ordered before the counters: see fp_stats_balance */
 	dst->inflight = __atomic_load_n(&src->inflight, __ATOMIC_ACQUIRE);
+	/* seqcount read: again while the writer was in the middle of a
+	 * publication (a few stores; it never blocks there) */
+	for (;;) {
+		gen = __atomic_load_n(&src->gen, __ATOMIC_ACQUIRE);
+		if (gen & 1) {
+			sched_yield();
+			continue;
+		}
 #define READ_FIELD(f) dst->f = LOAD(&src->f);
-	FP_QUEUE_STATS_FIELDS(READ_FIELD)
+		FP_QUEUE_STATS_FIELDS(READ_FIELD)
 #undef READ_FIELD
-	for (i = 0; i < FP_HIST_BUCKETS; i++)
-		dst->burst_hist[i] = LOAD(&src->burst_hist[i]);
+		for (i = 0; i < FP_HIST_BUCKETS; i++)
+			dst->burst_hist[i] = LOAD(&src->burst_hist[i]);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (LOAD(&src->gen) == gen)
+			break;
+	}
+	dst->gen = gen;
 }
 
 /* fp_lcore_stats is all uint64_t: read or add it word by word. */
@@ -87,16 +102,16 @@ fp_stats_busy_pct(uint64_t busy_cycles, uint64_t idle_cycles)
 	return total ? (busy_cycles * 100 + total / 2) / total : 0;
 }
 
-uint64_t
-fp_stats_accounted(const struct fp_queue_stats *s)
+void
+fp_stats_balance(uint64_t ipackets, const struct fp_queue_stats *s,
+		struct fp_balance *b)
 {
-	return s->delivered + s->drops + s->tx + (s->held - s->released);
-}
+	/* signed: released can pass held on one queue (see fp_stats.h) */
+	int64_t held = (int64_t)(s->held - s->released);
+	uint64_t accounted = s->delivered + s->drops + s->tx + (uint64_t)held;
+	uint64_t covered = accounted + s->inflight;
 
-uint64_t
-fp_stats_unaccounted(uint64_t ipackets, const struct fp_queue_stats *s)
-{
-	uint64_t acc = fp_stats_accounted(s) + s->inflight;
-
-	return ipackets > acc ? ipackets - acc : 0;
+	b->held = held > 0 ? (uint64_t)held : 0;
+	b->unaccounted = ipackets > covered ? ipackets - covered : 0;
+	b->overcounted = accounted > s->packets ? accounted - s->packets : 0;
 }

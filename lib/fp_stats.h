@@ -50,6 +50,11 @@ struct fp_queue_stats {
 	 * PMD counts them) and their publication: the burst size while a poll
 	 * runs, 0 after. Stored before polling, cleared after publishing. */
 	uint64_t inflight;
+	/* Publication generation (a seqcount): odd while the writer updates
+	 * the counters of one burst (fp_qstats_begin/end), so a reader takes
+	 * a snapshot in which every frame has its fate: packets == delivered
+	 * + drops + tx + held - released, exactly. */
+	uint64_t gen;
 #define FP_QSTAT_MEMBER(f) uint64_t f;
 	FP_QUEUE_STATS_FIELDS(FP_QSTAT_MEMBER)
 #undef FP_QSTAT_MEMBER
@@ -71,6 +76,21 @@ struct fp_lcore_stats {
 	uint64_t snmp[FP_SNMP_MAX];           /* kernel MIB counters */
 	struct fp_listener_stats listener[FP_MAX_LISTENERS];
 } __attribute__((aligned(FP_CACHE_LINE)));
+
+/* Writer side: bracket the counters of one burst (or one reassembly
+ * release) so that readers never see half of them. */
+static inline void
+fp_qstats_begin(struct fp_queue_stats *s)
+{
+	__atomic_store_n(&s->gen, s->gen + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static inline void
+fp_qstats_end(struct fp_queue_stats *s)
+{
+	__atomic_store_n(&s->gen, s->gen + 1, __ATOMIC_RELEASE);
+}
 
 /* Histogram bucket of a non-empty burst of n packets: floor(log2(n)). */
 static inline unsigned int
@@ -100,17 +120,28 @@ void fp_queue_stats_add(struct fp_queue_stats *dst,
 uint64_t fp_stats_cycles_per_packet(uint64_t busy_cycles, uint64_t packets);
 /* Share of busy cycles in percent (0..100), 0 when no cycle counted. */
 uint64_t fp_stats_busy_pct(uint64_t busy_cycles, uint64_t idle_cycles);
-/* Frames the app has accounted for: settled one way or another, or held
- * in reassembly (held - released). */
-uint64_t fp_stats_accounted(const struct fp_queue_stats *s);
 /*
- * Packets the port reported (ipackets, read BEFORE the counters) that no
- * counter explains, less those possibly in flight in a running poll. A
- * negative difference only means packets arrived between the two reads,
- * so it is reported as 0. With the lcores stopped inflight is 0 and the
- * value is exact: 0 is the only correct one.
+ * How a port's (or queue's) frames balance, from snapshots summed:
+ *  - held: fragments in reassembly (held - released; never below 0 — on
+ *    one queue it can be, when a datagram completes on another queue of
+ *    the lcore than its fragments arrived on);
+ *  - unaccounted: packets the port reported (ipackets, read BEFORE the
+ *    counters) that no fate explains, less those possibly in flight in a
+ *    running poll; packets arriving between the two reads are not lost,
+ *    so a negative difference is 0;
+ *  - overcounted: fates counted beyond the frames taken from the queues
+ *    (processed): a frame counted twice. Snapshots are consistent, so this
+ *    is exactly 0 at any time in correct code.
+ * With the lcores stopped inflight is 0 and all three are exact: 0, 0, 0
+ * is the only correct result once reassembly has been emptied.
  */
-uint64_t fp_stats_unaccounted(uint64_t ipackets,
-		const struct fp_queue_stats *s);
+struct fp_balance {
+	uint64_t held;
+	uint64_t unaccounted;
+	uint64_t overcounted;
+};
+
+void fp_stats_balance(uint64_t ipackets, const struct fp_queue_stats *s,
+		struct fp_balance *b);
 
 #endif /* FP_STATS_H */

@@ -26,16 +26,14 @@ COST = 400000          # cycles per packet: a few thousand packets/s at most
 
 def overload():
     if not available():
-        print("overload: needs root, iproute2, ethtool and ping; skipped")
-        return SKIP
+        return fr.skip("overload", "needs root, iproute2, ethtool and ping")
     name = "overload"
     c = fr.Checker(name)
     app = None
     try:
         net = VethPair(str(os.getpid() % 100000 + 1)).__enter__()
     except RuntimeError as e:
-        print("overload: cannot set up namespaces (%s); skipped" % e)
-        return SKIP
+        return fr.skip("overload", "cannot set up namespaces (%s)" % e)
     try:
         # the slow lcore beside the (sleeping) main lcore, the fast one alone
         app, stats_path = start_fastpath(
@@ -87,4 +85,4 @@ def overload():
 
 
 if __name__ == "__main__":
-    sys.exit(overload() if sys.argv[1:] in ([], ["overload"]) else 2)
+    fr.main({"overload": overload})

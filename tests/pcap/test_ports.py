@@ -3,14 +3,17 @@
 """Port set-up on a device with RSS (net_null offers it; net_pcap does not):
 multi-queue RSS with the symmetric key configures and runs, and the hash
 functions in use are the ones the device offers."""
+import glob
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fastpath_run as fr  # noqa: E402
+import pcapgen as pg  # noqa: E402
 
 # RTE_ETH_RSS_IP, RTE_ETH_RSS_UDP, RTE_ETH_RSS_TCP of DPDK 22.11's rte_ethdev.h
 RSS_IP = 0xA38C
@@ -32,10 +35,91 @@ def run_null(name, app_args):
     return p.returncode, cfg, stats, err
 
 
+RSSKEY = os.environ.get("FP_RSSKEY", os.path.join(fr.ROOT, "build", "tests", "tools", "rsskey"))
+# Microsoft's RSS verification key and two of its IPv4/TCP test vectors
+# (the "Verifying the RSS Hash Calculation" table): they check toeplitz()
+MS_KEY = bytes.fromhex("6d5a56da255b0ec24167253d43a38fb0d0ca2bcb"
+                       "ae7b30b477cb2da38030f20c6a42b73bbeac01fa")
+MS_VECTORS = [(("66.9.149.187", "161.142.100.80", 2794, 1766), 0x51ccc178),
+              (("199.92.111.2", "65.69.140.83", 14230, 4739), 0xc626b0ea)]
+
+
+def toeplitz(key, data):
+    """The Toeplitz hash of `data` under `key` (RSS, as a NIC computes it)."""
+    k = int.from_bytes(key, "big")
+    klen = len(key) * 8
+    h = 0
+    for i, byte in enumerate(data):
+        for b in range(8):
+            if byte & (0x80 >> b):
+                h ^= (k >> (klen - 32 - (i * 8 + b))) & 0xFFFFFFFF
+    return h
+
+
+def tuple4(src, dst, sport, dport):
+    import struct
+    return pg.ip4(src) + pg.ip4(dst) + struct.pack("!HH", sport, dport)
+
+
+def read_rss(name):
+    """Run rsskey (a DPDK secondary) against the running fastpath."""
+    p = subprocess.run([RSSKEY, "--file-prefix", fr.prefix(name), "--no-pci", "--log-level",
+                        "lib.eal:warning", "--proc-type", "secondary", "--", "0"],
+                       capture_output=True, text=True, timeout=60)
+    out = dict(l.split(" ", 1) for l in p.stdout.splitlines() if " " in l)
+    return p.returncode, out, p.stderr
+
+
 def rss_symmetric():
+    """The key fastpath programs, read back from the device (net_null keeps
+    what it is given), is 0x6d5a repeated, and with it both directions of
+    every flow hash alike under the Toeplitz function computed here (the
+    same function gives Microsoft's published values for its key, and
+    different hashes for the two directions under that key)."""
     name = "rss_symmetric"
     c = fr.Checker(name)
-    rc, cfg, stats, err = run_null(name, ["--rss-key", "symmetric"])
+    for (t, want) in MS_VECTORS:
+        c.eq("toeplitz() on Microsoft's vector %s" % (t,), toeplitz(MS_KEY, tuple4(*t)), want)
+    # hugepages without --huge-unlink: the secondary maps the same files
+    if fr.hugepages_free_mb() < 256:
+        return fr.skip(name, "needs 256 MiB of free hugepages for a secondary process")
+    stats_path = os.path.join(fr.workdir(name), "stats.json")
+    if os.path.exists(stats_path):
+        os.unlink(stats_path)
+    cmd = [fr.BINARY, "--no-pci", "--lcores", "0@0,1@1,2@1", "-m", "256", "--file-prefix",
+           fr.prefix(name), "--log-level", "lib.eal:warning", "--vdev", "net_null0", "--",
+           "--rss-key", "symmetric", "--stats-json", stats_path]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    fr.register(name, stats_path, p)
+    try:
+        fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20)
+        time.sleep(0.5)
+        cfg = fr.telemetry(name, "/fastpath/config")["/fastpath/config"]
+        krc, rss, kerr = read_rss(name)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=10)
+        for f in glob.glob("/dev/hugepages/%smap_*" % fr.prefix(name)):
+            os.unlink(f)
+        fr.cleanup(name)
+    rc = p.returncode
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    c.eq("rsskey status: %s" % kerr.strip()[-200:], krc, 0)
+    key = bytes.fromhex(rss.get("key", ""))
+    c.eq("the device's key is the symmetric one (0x6d5a repeated)", key.hex(),
+         (b"\x6d\x5a" * (len(key) // 2)).hex() if key else "6d5a...")
+    c.true("a key long enough for the IPv4 4-tuple (%d bytes)" % len(key), len(key) >= 16)
+    flows = [("10.0.0.%d" % i, "192.168.%d.1" % i, 1024 + 7 * i, 5000 + i) for i in range(1, 20)]
+    asym = 0
+    for f in flows:
+        back = (f[1], f[0], f[3], f[2])
+        c.eq("flow %s: both directions hash alike" % (f,), toeplitz(key, tuple4(*f)),
+             toeplitz(key, tuple4(*back)))
+        asym += toeplitz(MS_KEY, tuple4(*f)) != toeplitz(MS_KEY, tuple4(*back))
+    c.true("the default key would split the flows' directions (%d of %d)" % (asym, len(flows)),
+           asym > len(flows) // 2)
+    c.eq("exit status", rc, 0)
+    c.eq("config rss_key", cfg["rss_key"], "symmetric")
     c.eq("exit status", rc, 0)
     c.eq("config rss_key", cfg["rss_key"], "symmetric")
     port = cfg["port_0"]

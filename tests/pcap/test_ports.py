@@ -182,6 +182,89 @@ def many_queues():
     return c.done()
 
 
+def selection_and_sizes():
+    """--ports 1 of two net_pcap ports: only port 1 is configured and read
+    (port 0's frames never counted); --rxd/--txd as given where the device
+    has no limits, in /fastpath/config; the mempool sized as the README
+    says: every rx and tx descriptor, plus per polling lcore its cache,
+    two bursts and 1024 held fragments, at least 8191, rounded up to
+    2^k - 1."""
+    name = "ports_selection"
+    c = fr.Checker(name)
+    d = fr.workdir(name)
+    files = []
+    for port, n in ((0, 7), (1, 11)):
+        files.append(os.path.join(d, "p%d.pcap" % port))
+        pg.write_pcap(files[-1], [pg.udp_frame(64, flow=i) for i in range(n)])
+    rxd, txd, cache, burst = 2048, 512, 128, 64
+    r = fr.run(name, ["net_pcap0,rx_pcap=" + files[0], "net_pcap1,rx_pcap=" + files[1]],
+               ["--ports", "1", "--rxd", str(rxd), "--txd", str(txd), "--mbuf-cache", str(cache),
+                "--burst", str(burst), "--listen", "9=count"])
+    c.eq("exit status", r.rc, 0)
+    if not r.stats:
+        return c.done()
+    cfg = r.stats["config"]
+    c.eq("only port 1 configured", sorted(k for k in cfg if k.startswith("port_")), ["port_1"])
+    c.eq("only port 1 counted", sorted(r.stats["ports"]), ["1"])
+    c.eq("port 1 received its own file", r.stats["ports"]["1"]["ipackets"], 11)
+    c.eq("delivered: port 1's datagrams only", r.stats["udp"]["0"]["datagrams"], 11)
+    c.eq("queue map on port 1 only", sorted(cfg["queue_map"]), ["1_0"])
+    p1 = cfg["port_1"]
+    c.eq("effective rxd", p1["rxd"], rxd)
+    c.eq("effective txd", p1["txd"], txd)
+    lcores = len(r.stats["softnet_stat"])
+    need = p1["rx_queues"] * rxd + p1["tx_queues"] * txd + lcores * (cache + 2 * burst + 1024)
+    size = 1
+    while size - 1 < max(need, 8191):
+        size <<= 1
+    c.eq("automatic mempool size (%d needed)" % need, p1["pool_mbufs"], size - 1)
+    c.eq("the mempool is that size", [m["size"] for m in r.stats["mempools"].values()],
+         [size - 1])
+    # a bigger ring must grow the pool past the floor
+    r2 = fr.run(name + "_big", ["net_pcap0,rx_pcap=" + files[1]],
+                ["--rxd", "16384", "--txd", "8192", "--listen", "9=count"])
+    c.eq("exit status (big rings)", r2.rc, 0)
+    if r2.stats:
+        p0 = r2.stats["config"]["port_0"]
+        need = p0["rx_queues"] * 16384 + p0["tx_queues"] * 8192 + \
+            len(r2.stats["softnet_stat"]) * (256 + 2 * 32 + 1024)
+        size = 1
+        while size - 1 < max(need, 8191):
+            size <<= 1
+        c.eq("automatic mempool size, big rings (%d needed)" % need, p0["pool_mbufs"], size - 1)
+    c.true("no NUMA warning when every lcore shares the port's socket",
+           "crosses sockets" not in r.err)
+    return c.done()
+
+
+def multicast_fallback():
+    """A device that takes a multicast list (net_tap) gets the list, and is
+    not put in all-multicast mode (read back through DPDK's /ethdev/info).
+    The fallback itself cannot be told apart on DPDK 22.11's vdevs: every
+    one of them without a list (net_null, net_pcap, net_ring) starts in
+    all-multicast mode already; the null cases check that it stays so."""
+    c = fr.Checker("multicast_fallback")
+    for label, vdev, args, want in (
+            ("null_group", "net_null0", ["--listen", "239.1.2.3:5000=count"], 1),
+            ("null_v6", "net_null0", ["--local-ip", "2001:db8::1"], 1),
+            ("tap_group", "net_tap0,iface=fpmc%d" % (os.getpid() % 10000),
+             ["--listen", "239.1.2.3:5000=count"], 0)):
+        name = "mc_" + label
+        p, stats_path = fr.start(name, [vdev], args, lcores="0,1")
+        try:
+            fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20)
+            fr.wait_for(lambda: (fr.telemetry(name, "/fastpath/config")["/fastpath/config"]
+                                 or {}).get("port_0") is not None, 10, 0.2)
+            info = fr.telemetry(name, "/ethdev/info,0")["/ethdev/info,0"]
+        finally:
+            p.send_signal(signal.SIGTERM)
+            p.communicate(timeout=10)
+            fr.cleanup(name)
+        c.eq("%s: all_multicast" % label, (info or {}).get("all_multicast"), want)
+    return c.done()
+
+
 if __name__ == "__main__":
     fr.main({"rss_symmetric": rss_symmetric, "single_queue_no_rss": single_queue_no_rss,
+             "selection_and_sizes": selection_and_sizes, "multicast_fallback": multicast_fallback,
              "many_queues": many_queues})

@@ -21,6 +21,49 @@ symmetric_key(uint8_t *key, unsigned int len)
 		key[i] = (i & 1) ? 0x5a : 0x6d;
 }
 
+/* Toeplitz over an IPv6 4-tuple (36 bytes) needs a 40-byte key. */
+#define RSS_KEY_LEN 40
+
+/* 1: the device holds key, 0: it holds another, -1: it cannot say. */
+static int
+key_held(uint16_t port, const uint8_t *key, unsigned int len)
+{
+	struct rte_eth_rss_conf back;
+	uint8_t got[64];
+
+	memset(&back, 0, sizeof(back));
+	memset(got, 0, sizeof(got));
+	back.rss_key = got;
+	back.rss_key_len = (uint8_t)len;
+	if (rte_eth_dev_rss_hash_conf_get(port, &back) != 0)
+		return -1;
+	return memcmp(got, key, len) == 0;
+}
+
+/*
+ * The key given at configure time must be the one the device holds. Some
+ * PMDs ignore rss_conf.rss_key in rte_eth_dev_configure and take a key
+ * only through rte_eth_dev_rss_hash_update (net_null in 22.11): then set
+ * it that way; a device that still holds another key is warned about.
+ */
+static void
+apply_key(const struct fp_port *p, const uint8_t *key, unsigned int len,
+		uint64_t rss_hf)
+{
+	struct rte_eth_rss_conf conf;
+
+	if (key_held(p->id, key, len) != 0)
+		return;
+	memset(&conf, 0, sizeof(conf));
+	conf.rss_key = (uint8_t *)(uintptr_t)key;
+	conf.rss_key_len = (uint8_t)len;
+	conf.rss_hf = rss_hf;
+	if (rte_eth_dev_rss_hash_update(p->id, &conf) != 0 ||
+			key_held(p->id, key, len) == 0)
+		FP_LOG(WARNING, "port %u (%s) does not hold the RSS key it was given: --rss-key is not in effect",
+			p->id, p->driver);
+}
+
 static int
 resolve_socket(uint16_t port)
 {
@@ -167,6 +210,7 @@ configure_port(struct fp_app *a, struct fp_port *p, char *err, size_t errlen)
 	struct rte_eth_rxconf rxconf;
 	struct rte_eth_txconf txconf;
 	uint8_t key[64];
+	unsigned int key_len = 0;
 	uint16_t q;
 	int rc;
 
@@ -186,11 +230,13 @@ configure_port(struct fp_app *a, struct fp_port *p, char *err, size_t errlen)
 	if (p->nb_rxq > 1 && p->rss_hf != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = p->rss_hf;
-		if (o->rss_key == FP_RSS_KEY_SYMMETRIC && info.hash_key_size > 0 &&
-				info.hash_key_size <= sizeof(key)) {
-			symmetric_key(key, info.hash_key_size);
+		/* a device that reports no key size (net_null in 22.11) still
+		 * takes a key: the 40 bytes Toeplitz needs for IPv6 4-tuples */
+		key_len = info.hash_key_size ? info.hash_key_size : RSS_KEY_LEN;
+		if (o->rss_key == FP_RSS_KEY_SYMMETRIC && key_len <= sizeof(key)) {
+			symmetric_key(key, key_len);
 			conf.rx_adv_conf.rss_conf.rss_key = key;
-			conf.rx_adv_conf.rss_conf.rss_key_len = info.hash_key_size;
+			conf.rx_adv_conf.rss_conf.rss_key_len = (uint8_t)key_len;
 		}
 	} else {
 		if (p->nb_rxq > 1)
@@ -201,6 +247,8 @@ configure_port(struct fp_app *a, struct fp_port *p, char *err, size_t errlen)
 	rc = rte_eth_dev_configure(p->id, p->nb_rxq, p->nb_txq, &conf);
 	if (rc != 0)
 		goto fail;
+	if (conf.rx_adv_conf.rss_conf.rss_key != NULL)
+		apply_key(p, key, key_len, p->rss_hf);
 	rc = rx_port_conf(a, p);
 	if (rc != 0)
 		goto fail;

@@ -39,14 +39,22 @@ fi
 
 python3 - "${logs[@]}" <<'PY'
 import json, sys
-counts = {}
+counts, skips = {}, []
 for path in sys.argv[1:]:
     with open(path) as f:
         for line in f:
-            r = json.loads(line)["result"]
+            t = json.loads(line)
+            r = t["result"]
             counts[r] = counts.get(r, 0) + 1
+            if r == "SKIP":
+                why = [l for l in (t.get("stdout") or "").splitlines() if l.startswith("SKIP")]
+                skips.append("%s (%s)" % (t["name"], why[-1] if why else "no reason printed"))
 ok = counts.get("OK", 0) + counts.get("EXPECTEDFAIL", 0)
 failed = sum(counts.get(k, 0) for k in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS"))
-print("tests: %d passed, %d failed, %d skipped" % (ok, failed, counts.get("SKIP", 0)))
+line = "tests: %d passed, %d failed, %d skipped" % (ok, failed, counts.get("SKIP", 0))
+if skips:
+    # a skip is a test that did not run: say which, loudly, on the summary line
+    line += " -- SKIPPED, NOT RUN: " + "; ".join(skips)
+print(line)
 PY
 exit $rc

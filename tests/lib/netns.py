@@ -69,8 +69,9 @@ def start_fastpath(fr, net, name, lcores, qpairs, app_args):
                     "net_af_packet0,iface=%s,qpairs=%d,framecnt=4096" % (net.v_fp, qpairs),
                     *fr.mem_args(512), "--", "--local-ip", FP_IP + "/24",
                     "--stats-json", stats_path, *app_args)
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True), stats_path
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    fr.register(name, stats_path, p)
+    return p, stats_path
 
 
 def stop_fastpath(fr, app, name, stats_path):

@@ -46,21 +46,26 @@ def capture():
     name = "capture"
     c = fr.Checker(name)
     if fr.hugepages_free_mb() < 512:
-        print("capture: needs 512 MiB of free hugepages (scripts/setup-host.sh hugepages N); skipped")
-        return SKIP
+        return fr.skip("capture", "needs 512 MiB of free hugepages "
+                       "(scripts/setup-host.sh hugepages N)")
     # a short path: DPDK 22.11 secondaries fail to attach to a vdev whose
     # argument string is longer than ~75 characters (73 works, 77 fails)
     short = tempfile.mkdtemp(prefix="fpc")
     pcap = os.path.join(short, "u.pcap")
     pg.write_pcap(pcap, [pg.udp_frame(64, flow=i, dport=9) for i in range(256)])
     out = os.path.join(fr.workdir(name), "cap.pcapng")
+    stats_path = os.path.join(fr.workdir(name), "stats.json")
+    if os.path.exists(stats_path):
+        os.unlink(stats_path)
     if os.path.exists(out):
         os.unlink(out)
     # hugepages without --huge-unlink: the secondaries map the same files
     cmd = [fr.BINARY, "--no-pci", "-l", "0,1", "-m", "256", "--file-prefix", fr.prefix(name),
            "--log-level", "lib.eal:warning",
-           "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--", "--listen", "9=count"]
+           "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--", "--listen", "9=count",
+           "--stats-json", stats_path]
     app = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    fr.register(name, stats_path, app)     # the harness checks its final counters
     try:
         c.true("telemetry socket", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
         dc = subprocess.run(["dpdk-dumpcap", "--file-prefix=" + fr.prefix(name), "-i", "0",
@@ -103,4 +108,4 @@ def capture():
 
 
 if __name__ == "__main__":
-    sys.exit(capture() if sys.argv[1:] in ([], ["capture"]) else 2)
+    fr.main({"capture": capture})

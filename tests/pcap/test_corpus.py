@@ -25,8 +25,7 @@ def corpus():
     files = sorted(glob.glob(os.path.join(CORPUS, "*.pcap")) +
                    glob.glob(os.path.join(CORPUS, "*.pcapng")))
     if not files:
-        print("corpus: no captures in %s; skipped" % CORPUS)
-        return SKIP
+        return fr.skip("corpus", "no captures in %s" % CORPUS)
     c = fr.Checker("corpus")
     out = subprocess.run([PCAPCOUNT] + files, capture_output=True, text=True)
     want = dict(line.rsplit(" ", 1) for line in out.stdout.splitlines())
@@ -52,4 +51,4 @@ def corpus():
 
 
 if __name__ == "__main__":
-    sys.exit(corpus() if sys.argv[1:] in ([], ["corpus"]) else 2)
+    fr.main({"corpus": corpus})

@@ -26,16 +26,14 @@ FLOWS, COUNT = 8, 5000
 
 def live():
     if not available():
-        print("live: needs root, iproute2, ethtool and ping; skipped")
-        return SKIP
+        return fr.skip("live", "needs root, iproute2, ethtool and ping")
     name = "live"
     c = fr.Checker(name)
     app = None
     try:
         net = VethPair(str(os.getpid() % 100000)).__enter__()
     except RuntimeError as e:
-        print("live: cannot set up namespaces (%s); skipped" % e)
-        return SKIP
+        return fr.skip("live", "cannot set up namespaces (%s)" % e)
     try:
         app, stats_path = start_fastpath(fr, net, name, "0@0,1@1,2@1", 2,
                                          ["--listen", "9=seq,offset=0,size=4"])
@@ -112,4 +110,4 @@ def live():
 
 
 if __name__ == "__main__":
-    sys.exit(live() if sys.argv[1:] in ([], ["live"]) else 2)
+    fr.main({"live": live})

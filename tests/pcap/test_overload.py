@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Overload: kernel traffic at a paced rate through net_af_packet (two
 queue pairs) to two worker lcores, one of them made slower than its
-queue's arrival rate with --cost-cycles. Its time_squeeze must rise and the
-other lcore's must not; every counter stays consistent and nothing
+queue's arrival rate with --cost-cycles. It must be squeezed on far more
+of its polls than the other lcore, and be busier (relations within the
+run, not absolute shares of a CPU: on a loaded machine either lcore loses
+its CPU now and then); every counter stays consistent and nothing
 crashes. net_af_packet 22.11 cannot report its ring drops, and its fanout
 rollover moves what a full ring cannot take to the other queue: the test
 checks that every frame the port saw is accounted for instead."""
@@ -26,16 +28,14 @@ COST = 400000          # cycles per packet: a few thousand packets/s at most
 
 def overload():
     if not available():
-        print("overload: needs root, iproute2, ethtool and ping; skipped")
-        return SKIP
+        return fr.skip("overload", "needs root, iproute2, ethtool and ping")
     name = "overload"
     c = fr.Checker(name)
     app = None
     try:
         net = VethPair(str(os.getpid() % 100000 + 1)).__enter__()
     except RuntimeError as e:
-        print("overload: cannot set up namespaces (%s); skipped" % e)
-        return SKIP
+        return fr.skip("overload", "cannot set up namespaces (%s)" % e)
     try:
         # the slow lcore beside the (sleeping) main lcore, the fast one alone
         app, stats_path = start_fastpath(
@@ -48,7 +48,7 @@ def overload():
         ping = subprocess.run(net.in_tx("ping", "-c", "1", "-W", "3", FP_IP), capture_output=True,
                               text=True, timeout=30)
         c.eq("neighbour resolved (ping)", ping.returncode, 0)
-        before = fr.telemetry(name, "/fastpath/lcores")["/fastpath/lcores"][str(SLOW)]
+        before = fr.telemetry(name, "/fastpath/lcores")["/fastpath/lcores"]
         # the sender on CPU 0, beside the slow lcore: never in the fast one's way
         sender = subprocess.run(net.in_tx("taskset", "-c", "0", UDPSEND, FP_IP, "9", str(FLOWS),
                                           str(COUNT), "64", "10000"),
@@ -57,11 +57,18 @@ def overload():
         m = re.search(r"sent (\d+)", sender.stdout)
         c.true("udpsend reported what it sent: %r" % sender.stderr, m is not None)
         sent = int(m.group(1)) if m else 0
-        after = fr.telemetry(name, "/fastpath/lcores")["/fastpath/lcores"][str(SLOW)]
-        busy = after["busy_cycles"] - before["busy_cycles"]
-        total = busy + after["idle_cycles"] - before["idle_cycles"]
-        c.true("the slow lcore was busy while the traffic lasted (%.0f%%)"
-               % (100.0 * busy / max(total, 1)), busy >= 0.9 * total)
+        after = fr.telemetry(name, "/fastpath/lcores")["/fastpath/lcores"]
+
+        def busy_frac(lc):
+            a, b = after[str(lc)], before[str(lc)]
+            busy = a["busy_cycles"] - b["busy_cycles"]
+            return busy / max(busy + a["idle_cycles"] - b["idle_cycles"], 1)
+        # relations within the run, never an absolute share of the CPU:
+        # on a loaded machine either lcore loses its CPU for whole slices
+        slow_busy, fast_busy = busy_frac(SLOW), busy_frac(FAST)
+        c.true("the slow lcore idle less than half as much as the fast one while the "
+               "traffic lasted (busy %.0f%% vs %.0f%%)" % (100 * slow_busy, 100 * fast_busy),
+               1 - slow_busy < 0.5 * (1 - fast_busy))
         time.sleep(0.5)
     finally:
         rc, stats = stop_fastpath(fr, app, name, stats_path) if app else (None, None)
@@ -72,8 +79,17 @@ def overload():
         return c.done()
     sn = stats["softnet_stat"]
     slow, fast = sn[str(SLOW)]["time_squeeze"], sn[str(FAST)]["time_squeeze"]
+
+    def squeeze_ratio(lc):
+        # full bursts per non-empty poll: how often the lcore was behind
+        lcs = stats["lcores"][str(lc)]
+        return lcs["time_squeeze"] / max(lcs["polls"] - lcs["empty_polls"], 1)
+    rs, rf = squeeze_ratio(SLOW), squeeze_ratio(FAST)
     c.true("the slow lcore was squeezed (%d)" % slow, slow > 0)
-    c.true("the fast lcore was not (%d)" % fast, fast < max(1, slow // 10))
+    # a descheduled fast lcore is squeezed now and then on a loaded
+    # machine; the slow one is behind on most of its polls
+    c.true("the slow lcore squeezed far more often than the fast one "
+           "(%.3f vs %.3f of non-empty polls)" % (rs, rf), rs > 5 * rf and rs >= 0.5)
     c.eq("cost_cycles reported", stats["lcores"][str(SLOW)]["cost_cycles"], COST)
     c.eq("no cost on the fast lcore", stats["lcores"][str(FAST)]["cost_cycles"], 0)
     got = stats["udp"]["0"]["datagrams"]
@@ -87,4 +103,4 @@ def overload():
 
 
 if __name__ == "__main__":
-    sys.exit(overload() if sys.argv[1:] in ([], ["overload"]) else 2)
+    fr.main({"overload": overload})

@@ -225,50 +225,62 @@ held_by_counters(const struct fp_lcore *lc, uint16_t port)
 	return held;
 }
 
+int
+fp_frag_flush(struct fp_lcore *lc)
+{
+	struct fp_frag *f = lc->frag;
+	unsigned int k, n;
+	int bad = 0;
+
+	if (f == NULL)
+		return 0;
+	/*
+	 * What the table still holds leaves as timed out, frame by frame from
+	 * the table itself (the kernel counts ReasmTimeout and ReasmFails for
+	 * datagrams it drops at shutdown). Every entry expires at the end of
+	 * time; the death row takes a bounded number of frames per call, so
+	 * repeat until it stays empty.
+	 */
+	do {
+		rte_ip_frag_table_del_expired_entries(f->tbl, &f->dr, UINT64_MAX);
+		n = f->dr.cnt;
+		bury(f, FP_DROP_FRAG_REASM_TIMEOUT);
+	} while (n != 0);
+	/* the counters must agree with the table: say so if not */
+	for (k = 0; k < lc->nb_q; k++) {
+		int64_t left;
+		unsigned int j;
+
+		for (j = 0; j < k; j++)
+			if (lc->q[j].port == lc->q[k].port)
+				break;
+		if (j < k)
+			continue;        /* port already checked */
+		left = held_by_counters(lc, lc->q[k].port);
+		if (left != 0) {
+			FP_LOG(ERR, "accounting error: lcore %u port %u: "
+				"%" PRId64 " fragments held by the counters "
+				"after the reassembly table was emptied",
+				lc->id, lc->q[k].port, left);
+			bad = -EPROTO;
+		}
+	}
+	return bad;
+}
+
 void
 fp_frag_teardown(struct fp_app *a)
 {
-	unsigned int id, k;
+	unsigned int id;
 
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
 		struct fp_lcore *lc = a->lcores[id];
-		struct fp_frag *f;
 
 		if (lc == NULL || lc->frag == NULL)
 			continue;
-		f = lc->frag;
-		/*
-		 * What the table still holds leaves as timed out, frame by
-		 * frame from the table itself (the kernel counts ReasmTimeout
-		 * and ReasmFails for datagrams it drops at shutdown). Every
-		 * entry expires at the end of time; the death row takes a
-		 * bounded number of frames per call, so repeat until empty.
-		 */
-		do {
-			rte_ip_frag_table_del_expired_entries(f->tbl, &f->dr,
-					UINT64_MAX);
-			k = f->dr.cnt;
-			bury(f, FP_DROP_FRAG_REASM_TIMEOUT);
-		} while (k != 0);
-		/* the counters must agree with the table: say so if not */
-		for (k = 0; k < lc->nb_q; k++) {
-			int64_t left;
-			unsigned int j;
-
-			for (j = 0; j < k; j++)
-				if (lc->q[j].port == lc->q[k].port)
-					break;
-			if (j < k)
-				continue;        /* port already checked */
-			left = held_by_counters(lc, lc->q[k].port);
-			if (left != 0)
-				FP_LOG(ERR, "accounting error: lcore %u port %u: "
-					"%" PRId64 " fragments held by the counters "
-					"after the reassembly table was emptied",
-					id, lc->q[k].port, left);
-		}
-		rte_ip_frag_table_destroy(f->tbl);
-		rte_free(f);
+		fp_frag_flush(lc);
+		rte_ip_frag_table_destroy(lc->frag->tbl);
+		rte_free(lc->frag);
 		lc->frag = NULL;
 		lc->proc.reasm = NULL;
 	}

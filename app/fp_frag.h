@@ -19,8 +19,11 @@
 int fp_frag_setup(struct fp_app *a, char *err, size_t errlen);
 /* Expire datagrams older than the timeout (every few loops, on the lcore). */
 void fp_frag_expire(struct fp_lcore *lc, uint64_t now);
-/* At exit, with the lcores stopped: count what is still held as dropped
- * (FRAG_REASM_TIMEOUT) and free the tables. */
+/* Empty lc's table: what it holds is dropped as timed out (FRAG_REASM_TIMEOUT,
+ * ReasmTimeout, ReasmFails). On lc's thread, or with it stopped. 0, or
+ * -EPROTO (logged) when the counters disagree with what the table held. */
+int fp_frag_flush(struct fp_lcore *lc);
+/* At exit, with the lcores stopped: flush every table and free it. */
 void fp_frag_teardown(struct fp_app *a);
 
 #endif /* FP_FRAG_H */

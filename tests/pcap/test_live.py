@@ -109,5 +109,66 @@ def live():
     return c.done()
 
 
+def send_numbers(net, numbers, port=9):
+    """The kernel in the sender's namespace sends one datagram per number
+    (4 bytes, big endian), from one socket: one source."""
+    code = ("import socket,struct,sys\n"
+            "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
+            "s.bind(('0.0.0.0',40000))\n"
+            "[s.sendto(struct.pack('!I',int(n)),(sys.argv[1],%d)) for n in sys.argv[2:]]\n" % port)
+    subprocess.run(net.in_tx(sys.executable, "-c", code, FP_IP, *map(str, numbers)),
+                   check=True, timeout=30)
+
+
+def lost_gauge():
+    """/fastpath/udp,<id> while traffic comes in from the kernel: after 1,
+    2, 4 the listener shows one gap and one lost; after the late 3 the
+    lost gauge falls back to 0 and the late arrival is counted reordered."""
+    if not available():
+        return fr.skip("live_lost_gauge", "needs root, iproute2, ethtool and ping")
+    name = "live_lost_gauge"
+    c = fr.Checker(name)
+    app = None
+    try:
+        net = VethPair(str(os.getpid() % 100000)).__enter__()
+    except RuntimeError as e:
+        return fr.skip(name, "cannot set up namespaces (%s)" % e)
+
+    def udp(want):
+        def ok():
+            r = fr.telemetry(name, "/fastpath/udp,0", "/fastpath/udp,1")
+            got = r["/fastpath/udp,0"]
+            udp.last = (got, r["/fastpath/udp,1"])
+            return got is not None and got["0"]["datagrams"] >= want
+        return fr.wait_for(ok, 20, 0.1)
+    try:
+        app, stats_path = start_fastpath(fr, net, name, "0@0,1@1", 1,
+                                         ["--listen", "9=seq", "--listen", "10=count"])
+        c.true("fastpath up", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 30))
+        # the kernel resolves fastpath's address first (fastpath answers ARP)
+        subprocess.run(net.in_tx("ping", "-c", "1", "-W", "3", FP_IP), capture_output=True,
+                       timeout=30)
+        send_numbers(net, [1, 2, 4])
+        c.true("three datagrams seen", udp(3))
+        got, other = udp.last
+        u = (got or {}).get("0", {})
+        c.eq("/fastpath/udp,0 holds listener 0 only", sorted(got or {}), ["0"])
+        c.eq("/fastpath/udp,1 holds listener 1 only", sorted(other or {}), ["1"])
+        c.eq("after 1, 2, 4: gaps", u.get("gaps"), 1)
+        c.eq("after 1, 2, 4: lost", u.get("lost"), 1)
+        send_numbers(net, [3])
+        c.true("the late datagram seen", udp(4))
+        u = (udp.last[0] or {}).get("0", {})
+        c.eq("after the late 3: lost falls back", u.get("lost"), 0)
+        c.eq("after the late 3: reordered", u.get("reordered"), 1)
+        c.eq("after the late 3: still one gap event", u.get("gaps"), 1)
+    finally:
+        rc, stats = stop_fastpath(fr, app, name, stats_path) if app else (None, None)
+        net.__exit__(None, None, None)
+    c.eq("fastpath exit status", rc, 0)
+    fr.check_invariants(c, stats)
+    return c.done()
+
+
 if __name__ == "__main__":
-    fr.main({"live": live})
+    fr.main({"live": live, "lost_gauge": lost_gauge})

@@ -4,10 +4,12 @@
 every /fastpath/ command in a loop while net_pcap replays at full rate.
 No reply may fail, every counter must be monotonic, and the packet rate
 with the clients, per second of CPU time the worker thread got, must stay
-within 5% of the rate without them, measured in the same run (quiet, loaded, quiet; the test process and the telemetry
-thread share the main lcore's CPU, the worker has its own)."""
+within 5% of the rate without them: the medians of alternating quiet and
+loaded phases of one run (the test process and the telemetry thread share
+the main lcore's CPU, the worker has its own)."""
 import importlib.machinery
 import os
+import statistics
 import sys
 import threading
 import time
@@ -19,7 +21,8 @@ import pcapgen as pg  # noqa: E402
 stat = importlib.machinery.SourceFileLoader(
     "fastpath_stat", os.path.join(fr.ROOT, "scripts", "fastpath-stat")).load_module()
 CLIENTS = 10
-PHASE = 4.0
+PHASE = 1.5
+ROUNDS = 4
 COMMANDS = ["/fastpath/" + c for c in stat.COMMANDS]
 MONOTONIC = (("ports", ("0", "processed")), ("softnet_stat", ("1", "processed")),
              ("udp", ("0", "datagrams")), ("snmp", ("Udp", "InDatagrams")),
@@ -97,32 +100,39 @@ def clients():
         finally:
             cl.close()
 
+    quiet, loaded = [], []
     try:
         c.true("running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
         time.sleep(1.0)
         tid = worker_tid(app.pid)
         if tid is None:
             raise AssertionError("no rte-worker-1 thread in fastpath")
-        quiet1 = rate(name, PHASE, app.pid, tid)
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENTS - 1)]
-        for t in threads:
-            t.start()
-        time.sleep(0.5)
-        loaded = rate(name, PHASE, app.pid, tid)        # the tenth client
-        stop.set()
-        for t in threads:
-            t.join(timeout=30)
-        quiet2 = rate(name, PHASE, app.pid, tid)
+        # alternate quiet and loaded phases, and compare medians: one slow
+        # phase (the machine's other work) moves a median little
+        for _ in range(ROUNDS):
+            quiet.append(rate(name, PHASE, app.pid, tid))
+            stop.clear()
+            threads = [threading.Thread(target=worker, args=(i,)) for i in range(CLIENTS - 1)]
+            for t in threads:
+                t.start()
+            time.sleep(0.3)
+            loaded.append(rate(name, PHASE, app.pid, tid))     # the tenth client
+            stop.set()
+            for t in threads:
+                t.join(timeout=30)
+            time.sleep(0.3)       # the server notices the closed connections
+        quiet.append(rate(name, PHASE, app.pid, tid))
     finally:
         stop.set()
         app.send_signal(2)
         app.communicate(timeout=10)
         fr.cleanup(name)
-    base = (quiet1 + quiet2) / 2
-    ratio = loaded / base if base else 0
-    print("telemetry load: %d replies from %d clients; packets per worker CPU-second: quiet "
-          "%.2f / %.2f M, loaded %.2f M"
-          " (%.3f of quiet)" % (sum(counts), CLIENTS, quiet1 / 1e6, quiet2 / 1e6, loaded / 1e6, ratio))
+    base = statistics.median(quiet)
+    ratio = statistics.median(loaded) / base if base else 0
+    print("telemetry load: %d replies from %d clients; packets per worker CPU-second (M): "
+          "quiet %s, loaded %s; median ratio %.3f"
+          % (sum(counts), CLIENTS, " ".join("%.2f" % (q / 1e6) for q in quiet),
+             " ".join("%.2f" % (x / 1e6) for x in loaded), ratio))
     c.eq("failed replies", errors, [])
     c.true("every client got replies", all(n > 0 for n in counts[:CLIENTS - 1]))
     # per CPU-second of the worker, against both quiet phases around it

@@ -126,7 +126,7 @@ parse_cost(const char *s, struct fp_opts *o, char *err, size_t errlen)
 			o->cost_cycles[i] = (uint32_t)v;
 		return 0;
 	}
-	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+	if (strlen(s) >= sizeof(buf) || !fp_list_ok(s))
 		goto bad;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
@@ -154,9 +154,9 @@ parse_vlans(const char *s, struct fp_opts *o, char *err, size_t errlen)
 {
 	char buf[512], *save = NULL, *tok;
 
-	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+	if (strlen(s) >= sizeof(buf) || !fp_list_ok(s))
 		return fp_err(err, errlen,
-			"--vlan: invalid list '%s'; expected ids 0..4095 like 0,100-199", s);
+			"--vlan: invalid list '%s'; expected ids 0..4095 like 0,100-199, no empty item", s);
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 			tok = strtok_r(NULL, ",", &save)) {
@@ -187,9 +187,9 @@ parse_ports(const char *s, struct fp_opts *o, char *err, size_t errlen)
 	char buf[256], *save = NULL, *tok;
 	bool seen[FP_MAX_PORTS] = { false };
 
-	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+	if (strlen(s) >= sizeof(buf) || !fp_list_ok(s))
 		return fp_err(err, errlen,
-			"--ports: invalid list '%s'; expected ids 0..%d like 0,1 or 0-3",
+			"--ports: invalid list '%s'; expected ids 0..%d like 0,1 or 0-3, no empty item",
 			s, FP_MAX_PORTS - 1);
 	strcpy(buf, s);
 	o->nb_ports = 0;

@@ -105,6 +105,15 @@ test_bad_values(void)
 		{ "--queue-map", "(0,0,999)", "--queue-map" },
 		{ "--mbufs", "0", "--mbufs" },
 		{ "--stats-json", "", "--stats-json" },
+		/* empty list items: strtok_r would skip them */
+		{ "--vlan", "1,,2", "--vlan" },
+		{ "--vlan", "1,", "--vlan" },
+		{ "--ports", "0,,1", "--ports" },
+		{ "--ports", ",0", "--ports" },
+		{ "--cost-cycles", "1:5,,2:3", "--cost-cycles" },
+		{ "--listen", "9=seq,", "--listen" },
+		{ "--listen", "9=seq,,size=8", "--listen" },
+		{ "--listen", "9=,count", "--listen" },
 	};
 	unsigned int i;
 

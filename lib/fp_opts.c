@@ -326,6 +326,21 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * getopt_long takes any unambiguous prefix of a long option ("--bur" for
+ * --burst). A script written against one version would silently change
+ * meaning when a later version adds an option sharing the prefix, so only
+ * the full name is accepted: "--name" or "--name=value".
+ */
+static int
+spelled_in_full(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, name, n) == 0 &&
+		(arg[2 + n] == '\0' || arg[2 + n] == '=');
+}
+
 int
 fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 		size_t errlen)
@@ -350,6 +365,11 @@ fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 			break;
 		if (c == 'h')
 			c = OPT_HELP;
+		else if (c != '?' && c != ':' &&
+				!spelled_in_full(argv[before], lopts[idx].name))
+			return fp_err(err, errlen,
+				"unknown option '%s'; options are spelled in full (--%s?); see --help",
+				argv[before], lopts[idx].name);
 		if (c == '?' || c == ':') {
 			const char *bad = argv[before < argc ? before : argc - 1];
 

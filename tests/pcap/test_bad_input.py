@@ -54,6 +54,8 @@ CASES = [
     ("vlan: empty item", ["--vlan", "1,,2"], "--vlan: invalid list '1,,2'", "0,1"),
     ("listen: trailing comma", ["--listen", "9=seq,"], "--listen: '9=seq,': empty item", "0,1"),
     ("ports: empty item", ["--ports", "0,"], "--ports: invalid list '0,'", "0,1"),
+    ("abbreviated option", ["--bur", "8"], "unknown option '--bur'; options are spelled in full", "0,1"),
+    ("abbreviated flag", ["--main-poll"], "unknown option '--main-poll'", "0,1"),
 ]
 
 # (label, file text, text the error line must contain): --config-file FILE

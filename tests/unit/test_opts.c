@@ -134,6 +134,13 @@ test_unknown_and_missing(void)
 	CU_ASSERT_EQUAL(parse("--burst", NULL), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--burst"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "missing"));
+	/* no getopt_long abbreviations: "--bur" is not --burst */
+	CU_ASSERT_EQUAL(parse("--bur", "8", NULL), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'--bur'"));
+	CU_ASSERT_EQUAL(parse("--bur=8", NULL), -EINVAL);
+	CU_ASSERT_EQUAL(parse("--main-poll", NULL), -EINVAL);
+	CU_ASSERT_EQUAL(parse("--burst=8", NULL), 0);
+	CU_ASSERT_EQUAL(o.burst, 8);
 	CU_ASSERT_EQUAL(parse("stray", NULL), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "stray"));
 	/* parsing twice in one process must work (getopt state reset) */

@@ -61,7 +61,7 @@ static const struct opt_desc {
 	{ "stats-json", required_argument, OPT_STATS_JSON, "FILE",
 	  "write the final counters as one JSON object to FILE when fastpath stops (default: none)" },
 	{ "mbufs", required_argument, OPT_MBUFS, "N",
-	  "mbufs per mempool (default: sized from queues, descriptors, caches and bursts)" },
+	  "mbufs per mempool, 1..1073741823 (default: sized from queues, descriptors, caches and bursts)" },
 	{ "mbuf-cache", required_argument, OPT_MBUF_CACHE, "N",
 	  "per-lcore mempool cache, 0..512 (default 256)" },
 	{ "local-ip", required_argument, OPT_LOCAL_IP, "ADDR[/LEN]",
@@ -288,7 +288,10 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		strcpy(o->stats_json, arg);
 		break;
 	case OPT_MBUFS:
-		rc = num_opt(name, arg, 1, FP_MAX_MBUFS, &v, err, errlen);
+		if (fp_parse_u64(arg, 1, FP_MAX_MBUFS, &v) != 0)
+			return fp_err(err, errlen,
+				"--mbufs: invalid value '%s'; expected a whole number 1..%u (2^30 - 1, the most a DPDK mempool holds)",
+				arg, FP_MAX_MBUFS);
 		o->mbufs = (uint32_t)v;
 		break;
 	case OPT_MBUF_CACHE:

@@ -56,6 +56,7 @@ CASES = [
     ("ports: empty item", ["--ports", "0,"], "--ports: invalid list '0,'", "0,1"),
     ("abbreviated option", ["--bur", "8"], "unknown option '--bur'; options are spelled in full", "0,1"),
     ("abbreviated flag", ["--main-poll"], "unknown option '--main-poll'", "0,1"),
+    ("mbufs beyond a mempool's limit", ["--mbufs", "1073741824"], "1..1073741823", "0,1"),
 ]
 
 # (label, file text, text the error line must contain): --config-file FILE

@@ -104,6 +104,7 @@ test_bad_values(void)
 		{ "--queue-map", "(0,0,1)(0,1,1)", "--queue-map" },
 		{ "--queue-map", "(0,0,999)", "--queue-map" },
 		{ "--mbufs", "0", "--mbufs" },
+		{ "--mbufs", "1073741824", "1..1073741823" },
 		{ "--stats-json", "", "--stats-json" },
 		/* empty list items: strtok_r would skip them */
 		{ "--vlan", "1,,2", "--vlan" },

@@ -4,8 +4,10 @@
 
 /*
  * The configuration file (--config-file): INI, read with DPDK's
- * rte_cfgfile, ';' comments. Keys are the long option names, grouped in
- * sections:
+ * rte_cfgfile, ';' comments. The file is read once (it may be a pipe),
+ * checked with line numbers against rte_cfgfile's limits (lines of 322
+ * characters, keys of 63, values of 255), and rte_cfgfile parses the bytes
+ * read. Keys are the long option names, grouped in sections:
  *
  *   [ports]   ports rxq rxd txd rss-key rx-fcs
  *   [lcores]  burst queue-map main-polls

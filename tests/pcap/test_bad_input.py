@@ -51,6 +51,8 @@ CASES = [
     ("frag-timeout too large", ["--frag-timeout", "60001"], "1..60000", "0,1"),
     ("queue map: trailing comma", ["--queue-map", "(0,0,1),"], "trailing", "0,1"),
     ("missing config file", ["--config-file", "/nonexistent/fastpath.ini"], "cannot open", "0,1"),
+    ("config file is a directory", ["--config-file", "/tmp"],
+     "--config-file /tmp: is a directory", "0,1"),
     ("vlan: empty item", ["--vlan", "1,,2"], "--vlan: invalid list '1,,2'", "0,1"),
     ("listen: trailing comma", ["--listen", "9=seq,"], "--listen: '9=seq,': empty item", "0,1"),
     ("ports: empty item", ["--ports", "0,"], "--ports: invalid list '0,'", "0,1"),
@@ -75,6 +77,13 @@ CONFIG_CASES = [
     ("config: listener name twice", "[listen]\nx = 9=count\nx = 10=count\n", "line 2"),
     ("config: bad address", "[host]\nlocal-ip = 300.1.1.1\n", ":2: [host] local-ip:"),
     ("config: impossible queue map", "[lcores]\nqueue-map = (0,0,9)\n", "lcore 9 is not enabled"),
+    # rte_cfgfile's limits, with the file's line (it cut values silently
+    # and failed on long lines with a log line of its own)
+    ("config: value longer than rte_cfgfile keeps", "[run]\nstats-json = /tmp/" + "x" * 300 + "\n",
+     ":2: [run] stats-json: value of 305 characters; rte_cfgfile keeps at most 255"),
+    ("config: line longer than rte_cfgfile reads", "[ports]\n; " + "x" * 500 + "\nrxd = 64\n",
+     ":2: line of 502 characters; rte_cfgfile reads at most 322"),
+    ("config: key too long", "[ports]\n" + "k" * 70 + " = 1\n", ":2: [ports] key of 70 characters"),
 ]
 
 
@@ -98,6 +107,8 @@ def run_case(pcap, label, args, needle, lcores):
         problems.append("%d fastpath: lines on stderr, want 1: %r" % (len(lines), lines))
     elif needle not in lines[0]:
         problems.append("error %r does not contain %r" % (lines[0], needle))
+    if "rte_cfgfile_load" in p.stderr:
+        problems.append("rte_cfgfile logged: %r" % p.stderr)
     if re.search(r"lcore \d+ polls \d+ queue", p.stderr) or "softnet_stat" in p.stdout:
         problems.append("an lcore started or a summary was printed")
     return problems

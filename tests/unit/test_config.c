@@ -125,6 +125,24 @@ test_errors(void)
 	bad("[host]\nlocal-ip = 10.0.0.1\n[ports]\nrxd = 64\n[host]\n"
 	    "local-ip = 10.0.0.2\nlocal-ip = 10.0.0.300\n",
 	    ":7: [host] local-ip:", "10.0.0.300");
+	/* rte_cfgfile's limits, with the line: no silent cut, no log line */
+	{
+		char big[1200];
+
+		snprintf(big, sizeof(big), "[run]\nstats-json = /tmp/%0300d\n", 0);
+		bad(big, ":2: [run] stats-json:", "value of 305 characters");
+		snprintf(big, sizeof(big), "[ports]\n;%0322d\n", 0);
+		bad(big, ":2:", "line of 323 characters");
+		snprintf(big, sizeof(big), "[ports]\n;%0321d\nrxd = x\n", 0);
+		bad(big, ":3: [ports] rxd:", NULL);    /* 322: still a line */
+		snprintf(big, sizeof(big), "[ports]\n%070d = 1\n", 0);
+		bad(big, ":2: [ports] key of 70 characters", NULL);
+	}
+	/* an escaped ';' is not a comment, as rte_cfgfile reads it */
+	bad("[ports]\nrxd = 64\\; 5\n", ":2: [ports] rxd:", "'64; 5'");
+	snprintf(path, sizeof(path), "/tmp");
+	CU_ASSERT_EQUAL(load(NULL, NULL), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is a directory"));
 	snprintf(path, sizeof(path), "/nonexistent/fp.ini");
 	CU_ASSERT_EQUAL(load(NULL, NULL), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot open"));

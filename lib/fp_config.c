@@ -422,25 +422,73 @@ check(struct file *f, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The file's entries, less the options the command line gives, then the
+ * command line, parsed as one command line. An error at one of the
+ * file's entries (a 65th listener, a listener on an address and port
+ * already taken, a conflict) names its file and line.
+ */
+static int
+merge_and_parse(struct fp_opts *o, const struct file *f, int argc,
+		char **argv, char *err, size_t errlen)
+{
+	const size_t max = (size_t)argc + 2 * MAX_ENTRIES + 1;
+	const uint64_t given = o->given;      /* by the command line */
+	const struct entry **from = calloc(max, sizeof(*from));
+	char **merged = calloc(max, sizeof(*merged));
+	char msg[400];
+	unsigned int i;
+	int rc, n = 1, k, at = 0;
+
+	if (from == NULL || merged == NULL) {
+		free(from);
+		free(merged);
+		return fp_err(err, errlen, "out of memory");
+	}
+	merged[0] = argv[0];
+	for (i = 0; i < f->n; i++) {
+		const struct entry *e = &f->e[i];
+		int idx = fp_opts_index(e->option);
+		int has_arg = fp_opts_has_arg(e->option);
+
+		if ((idx >= 0 && ((given >> idx) & 1)) ||
+				(has_arg == 0 && flag_value(e->value) == 0))
+			continue;
+		from[n] = e;
+		merged[n++] = (char *)e->flag;
+		if (has_arg == 1) {
+			from[n] = e;
+			merged[n++] = (char *)e->value;
+		}
+	}
+	for (k = 1; k < argc; k++)
+		merged[n++] = argv[k];
+	merged[n] = NULL;
+	fp_opts_defaults(o);
+	rc = fp_opts_parse_at(o, n, merged, msg, sizeof(msg), &at);
+	if (rc != 0 && at > 0 && from[at] != NULL)
+		fp_err(err, errlen, "%s:%u: [%s] %s: %s", f->path, from[at]->line,
+			from[at]->section, from[at]->key, msg);
+	else if (rc != 0)
+		fp_err(err, errlen, "%s", msg);
+	free(from);
+	free(merged);
+	return rc;
+}
+
 int
 fp_opts_load(struct fp_opts *o, int argc, char **argv, char *err,
 		size_t errlen)
 {
 	struct file *f;
-	char **merged;
-	unsigned int i;
-	int rc, n = 1, k;
+	int rc;
 
 	rc = fp_opts_parse(o, argc, argv, err, errlen);
 	if (rc != 0 || o->config_file[0] == '\0' || o->help)
 		return rc;
 	f = calloc(1, sizeof(*f));
-	merged = calloc((size_t)argc + 2 * MAX_ENTRIES + 1, sizeof(*merged));
-	if (f == NULL || merged == NULL) {
-		free(f);
-		free(merged);
+	if (f == NULL)
 		return fp_err(err, errlen, "out of memory");
-	}
 	f->path = o->config_file;
 	rc = read_once(f, err, errlen);
 	if (rc == 0)
@@ -449,31 +497,8 @@ fp_opts_load(struct fp_opts *o, int argc, char **argv, char *err,
 		rc = load(f, err, errlen);
 	if (rc == 0)
 		rc = check(f, err, errlen);
-	if (rc == 0) {
-		const uint64_t given = o->given;
-
-		/* the file's entries, less the options the command line gives,
-		 * then the command line */
-		merged[0] = argv[0];
-		for (i = 0; i < f->n; i++) {
-			struct entry *e = &f->e[i];
-			int idx = fp_opts_index(e->option);
-			int has_arg = fp_opts_has_arg(e->option);
-
-			if ((idx >= 0 && ((given >> idx) & 1)) ||
-					(has_arg == 0 && flag_value(e->value) == 0))
-				continue;
-			merged[n++] = e->flag;
-			if (has_arg == 1)
-				merged[n++] = e->value;
-		}
-		for (k = 1; k < argc; k++)
-			merged[n++] = argv[k];
-		merged[n] = NULL;
-		fp_opts_defaults(o);
-		rc = fp_opts_parse(o, n, merged, err, errlen);
-	}
-	free(merged);
+	if (rc == 0)
+		rc = merge_and_parse(o, f, argc, argv, err, errlen);
 	free(f->text);
 	free(f);
 	return rc;

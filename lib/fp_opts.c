@@ -344,13 +344,27 @@ spelled_in_full(const char *arg, const char *name)
 		(arg[2 + n] == '\0' || arg[2 + n] == '=');
 }
 
+#define LATER(a, b) ((a) > (b) ? (a) : (b))
+
 int
 fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 		size_t errlen)
 {
+	return fp_opts_parse_at(o, argc, argv, err, errlen, NULL);
+}
+
+int
+fp_opts_parse_at(struct fp_opts *o, int argc, char **argv, char *err,
+		size_t errlen, int *at)
+{
 	struct option lopts[NB_OPTS + 1];
+	int last[NB_OPTS] = { 0 };   /* argv index of each option's last use */
+	int dummy, c, idx;
 	unsigned int i;
-	int c, idx;
+
+	if (at == NULL)
+		at = &dummy;
+	*at = 0;
 
 	memset(lopts, 0, sizeof(lopts));
 	for (i = 0; i < NB_OPTS; i++) {
@@ -366,6 +380,7 @@ fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 		c = getopt_long(argc, argv, "+:h", lopts, &idx);
 		if (c == -1)
 			break;
+		*at = before < argc ? before : argc - 1;
 		if (c == 'h')
 			c = OPT_HELP;
 		else if (c != '?' && c != ':' &&
@@ -386,18 +401,24 @@ fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 		rc = apply(o, c, optarg, err, errlen);
 		if (rc != 0)
 			return rc;
+		last[c - OPT_PORTS] = before;
 	}
+	*at = optind < argc ? optind : 0;
 	if (optind < argc)
 		return fp_err(err, errlen,
 			"unexpected argument '%s'; app options take the form --name [value]",
 			argv[optind]);
+	/* a conflict is the fault of the later of the two options */
+	*at = LATER(last[OPT_RXQ - OPT_PORTS], last[OPT_QUEUE_MAP - OPT_PORTS]);
 	if (o->qmap_set && o->rxq != 0)
 		return fp_err(err, errlen,
 			"--rxq conflicts with --queue-map: the map sets the queues of each port");
+	*at = LATER(last[OPT_MBUFS - OPT_PORTS], last[OPT_MBUF_CACHE - OPT_PORTS]);
 	if (o->mbuf_cache > 0 && o->mbufs != 0 && (uint64_t)o->mbuf_cache * 3 > (uint64_t)o->mbufs * 2)
 		return fp_err(err, errlen,
 			"--mbuf-cache: %u is too large for --mbufs %u (at most mbufs/1.5)",
 			o->mbuf_cache, o->mbufs);
+	*at = 0;
 	return 0;
 }
 

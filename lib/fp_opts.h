@@ -77,6 +77,14 @@ void fp_opts_defaults(struct fp_opts *o);
 int fp_opts_parse(struct fp_opts *o, int argc, char **argv,
 		char *err, size_t errlen);
 
+/*
+ * The same; on an error, *at is the argv index of the option at fault
+ * (for a conflict between two options, the later one), or 0 when no
+ * option is.
+ */
+int fp_opts_parse_at(struct fp_opts *o, int argc, char **argv,
+		char *err, size_t errlen, int *at);
+
 /* Option names (without "--"), by index; NULL past the last. */
 const char *fp_opts_name(unsigned int i);
 /* The index of a long option name, or -1. */

@@ -77,6 +77,11 @@ CONFIG_CASES = [
     ("config: listener name twice", "[listen]\nx = 9=count\nx = 10=count\n", "line 2"),
     ("config: bad address", "[host]\nlocal-ip = 300.1.1.1\n", ":2: [host] local-ip:"),
     ("config: impossible queue map", "[lcores]\nqueue-map = (0,0,9)\n", "lcore 9 is not enabled"),
+    # errors of the merged options, at the file's line
+    ("config: 65 listeners", "[listen]\n" + "".join("l%d = %d=count\n" % (p, p) for p in range(1, 66)),
+     ":66: [listen] l65: --listen: more than 64 listeners"),
+    ("config: listener on a taken address and port", "[listen]\na = 9=count\nb = 9=echo\n",
+     ":3: [listen] b: --listen: '9=echo': a listener on this address and port exists"),
     # rte_cfgfile's limits, with the file's line (it cut values silently
     # and failed on long lines with a log line of its own)
     ("config: value longer than rte_cfgfile keeps", "[run]\nstats-json = /tmp/" + "x" * 300 + "\n",

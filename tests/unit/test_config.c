@@ -125,6 +125,19 @@ test_errors(void)
 	bad("[host]\nlocal-ip = 10.0.0.1\n[ports]\nrxd = 64\n[host]\n"
 	    "local-ip = 10.0.0.2\nlocal-ip = 10.0.0.300\n",
 	    ":7: [host] local-ip:", "10.0.0.300");
+	/* errors of the merged options, at the file's line */
+	bad("[listen]\na = 9=count\nb = 9=echo\n", ":3: [listen] b:", "exists");
+	bad("[ports]\nrxq = 2\n[lcores]\nqueue-map = (0,0,1)\n",
+	    ":4: [lcores] queue-map:", "conflicts");
+	{
+		char many[2048];
+		int len = snprintf(many, sizeof(many), "[listen]\n"), p;
+
+		for (p = 1; p <= 65; p++)
+			len += snprintf(many + len, sizeof(many) - (size_t)len,
+					"l%d = %d=count\n", p, p);
+		bad(many, ":66: [listen] l65:", "more than 64 listeners");
+	}
 	/* rte_cfgfile's limits, with the line: no silent cut, no log line */
 	{
 		char big[1200];

@@ -476,16 +476,71 @@ merge_and_parse(struct fp_opts *o, const struct file *f, int argc,
 	return rc;
 }
 
+/*
+ * Can --stats-json be written when fastpath stops? Find out before any
+ * port starts: create the file and remove it again, or open an existing
+ * one for writing without truncating it. 0 or a negative errno.
+ */
+static int
+probe_writable(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd >= 0) {
+		close(fd);
+		unlink(path);
+		return 0;
+	}
+	if (errno != EEXIST)
+		return -errno;
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno == ENXIO ? 0 : -errno;   /* ENXIO: a FIFO, no reader yet */
+}
+
+static int
+check_stats_json(const struct fp_opts *o, const struct file *f,
+		uint64_t cmdline, char *err, size_t errlen)
+{
+	const struct entry *e = NULL;
+	int idx = fp_opts_index("stats-json"), rc;
+	unsigned int i;
+
+	if (o->stats_json[0] == '\0')
+		return 0;
+	rc = probe_writable(o->stats_json);
+	if (rc == 0)
+		return 0;
+	for (i = 0; f != NULL && !((cmdline >> idx) & 1) && i < f->n; i++)
+		if (strcmp(f->e[i].option, "stats-json") == 0)
+			e = &f->e[i];
+	if (e != NULL)
+		return fp_err(err, errlen,
+			"%s:%u: [%s] %s: --stats-json %s: cannot write there: %s; expected a file in an existing, writable directory",
+			f->path, e->line, e->section, e->key, o->stats_json,
+			strerror(-rc));
+	return fp_err(err, errlen,
+		"--stats-json %s: cannot write there: %s; expected a file in an existing, writable directory",
+		o->stats_json, strerror(-rc));
+}
+
 int
 fp_opts_load(struct fp_opts *o, int argc, char **argv, char *err,
 		size_t errlen)
 {
 	struct file *f;
+	uint64_t cmdline;
 	int rc;
 
 	rc = fp_opts_parse(o, argc, argv, err, errlen);
-	if (rc != 0 || o->config_file[0] == '\0' || o->help)
+	if (rc != 0 || o->help)
 		return rc;
+	cmdline = o->given;
+	if (o->config_file[0] == '\0')
+		return check_stats_json(o, NULL, cmdline, err, errlen);
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return fp_err(err, errlen, "out of memory");
@@ -499,6 +554,8 @@ fp_opts_load(struct fp_opts *o, int argc, char **argv, char *err,
 		rc = check(f, err, errlen);
 	if (rc == 0)
 		rc = merge_and_parse(o, f, argc, argv, err, errlen);
+	if (rc == 0)
+		rc = check_stats_json(o, f, cmdline, err, errlen);
 	free(f->text);
 	free(f);
 	return rc;

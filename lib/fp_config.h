@@ -27,7 +27,9 @@ const char *fp_config_section(const char *option);
 /*
  * Parse the command line and, when it names --config-file, the file too:
  * the file's entries first, then the command line, so the command line
- * overrides (an option given there drops the file's entries for it). 0 or
+ * overrides (an option given there drops the file's entries for it). Then
+ * checks that --stats-json can be written (creating the file and removing
+ * it again), so that a bad path fails now, not when fastpath stops. 0 or
  * -EINVAL with one line naming the option, or the file, line, section and
  * key.
  */

@@ -153,6 +153,16 @@ test_errors(void)
 	}
 	/* an escaped ';' is not a comment, as rte_cfgfile reads it */
 	bad("[ports]\nrxd = 64\\; 5\n", ":2: [ports] rxd:", "'64; 5'");
+	/* --stats-json: checked now, not when fastpath stops */
+	bad("[run]\nstats-json = /nonexistent/dir/x.json\n", ":2: [run] stats-json:",
+	    "No such file or directory");
+	bad("[run]\nstats-json = /tmp\n", ":2: [run] stats-json:", "Is a directory");
+	file("[run]\nstats-json = /tmp/fp_unit_stats.json\n");
+	CU_ASSERT_EQUAL(load(NULL, NULL), 0);
+	CU_ASSERT_EQUAL(access("/tmp/fp_unit_stats.json", F_OK), -1);  /* not left */
+	file("[lcores]\nburst = 8\n");
+	CU_ASSERT_EQUAL(load("--stats-json", "/tmp"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--stats-json /tmp: cannot write there"));
 	snprintf(path, sizeof(path), "/tmp");
 	CU_ASSERT_EQUAL(load(NULL, NULL), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is a directory"));

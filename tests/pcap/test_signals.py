@@ -58,6 +58,41 @@ def sigterm():
     return stop_with(signal.SIGTERM)
 
 
+def sigterm_cost_cycles():
+    """--cost-cycles 10000000 --burst 32: every burst spins for 3.2e8 TSC
+    cycles. The quit flag was read every 256 bursts, so SIGTERM took about
+    30 s; it must now stop well within 5 s, counters written."""
+    name = "signal_cost"
+    c = fr.Checker(name)
+    app, stats_path = fr.start(name, [pcap(name)], ["--listen", "9=count",
+                                                    "--cost-cycles", "10000000", "--burst", "32"])
+    elapsed = None
+    try:
+        c.true("running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+
+        def spinning():
+            try:
+                r = fr.telemetry(name, "/fastpath/ports")["/fastpath/ports"]
+                return r["0"]["processed"] > 0
+            except (AssertionError, OSError, ValueError, KeyError, TypeError):
+                return False
+        c.true("a burst went through", fr.wait_for(spinning, 20, 0.2))
+        t0 = time.monotonic()
+        app.send_signal(signal.SIGTERM)
+        out, err = app.communicate(timeout=120)
+        elapsed = time.monotonic() - t0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate()
+        fr.cleanup(name)
+    c.eq("exit status", app.returncode, 0)
+    c.true("stopped within 5 s (%s s)" % (elapsed and "%.2f" % elapsed), elapsed is not None and elapsed < 5.0)
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    fr.check_invariants(c, stats)
+    return c.done()
+
+
 def restart_after_sigkill():
     name = "restart"
     c = fr.Checker(name)
@@ -107,4 +142,5 @@ def restart_after_sigkill():
 
 
 if __name__ == "__main__":
-    fr.main({"sigint": sigint, "sigterm": sigterm, "restart_after_sigkill": restart_after_sigkill})
+    fr.main({"sigint": sigint, "sigterm": sigterm, "restart_after_sigkill": restart_after_sigkill,
+             "sigterm_cost_cycles": sigterm_cost_cycles})

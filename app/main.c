@@ -39,6 +39,33 @@ on_signal(int sig)
 	fp_app_request_quit();   /* only a flag: lcores finish their burst */
 }
 
+/*
+ * SIGINT, SIGTERM and SIGHUP (the terminal or session went away) stop
+ * cleanly, counters written. SIGUSR1 and SIGUSR2, which would kill the
+ * process without its counters, are ignored: they mean "reopen logs" or
+ * "report" to other daemons, and a stray one must not end a run.
+ * SIGPIPE is ignored: a closed stdout (fastpath ... | head) fails the
+ * summary's writes, not the process (the JSON is written first). The
+ * handler restarts system calls: DPDK's telemetry thread ends on an
+ * accept() that fails with EINTR.
+ */
+static void
+signals_setup(void)
+{
+	struct sigaction quit = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+	static const int quits[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int ignored[] = { SIGUSR1, SIGUSR2, SIGPIPE };
+	unsigned int i;
+
+	sigemptyset(&quit.sa_mask);
+	sigemptyset(&ignore.sa_mask);
+	for (i = 0; i < RTE_DIM(quits); i++)
+		sigaction(quits[i], &quit, NULL);
+	for (i = 0; i < RTE_DIM(ignored); i++)
+		sigaction(ignored[i], &ignore, NULL);
+}
+
 /* EAL takes argv[0..k) where argv[k] is the first "--"; the app the rest. */
 static int
 split_args(int argc, char **argv)
@@ -138,8 +165,7 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 		return rte_errno == EINVAL ? EXIT_BAD_INPUT : EXIT_FAILURE;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	signals_setup();
 	/* let dpdk-dumpcap (a secondary process) capture from our ports */
 	if (rte_pdump_init() != 0)
 		FP_LOG(NOTICE, "live capture unavailable: rte_pdump_init: %s",

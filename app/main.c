@@ -19,6 +19,7 @@
 
 #include "fp_app.h"
 #include "fp_config.h"
+#include "fp_eal.h"
 #include "fp_frag.h"
 #include "fp_lcore.h"
 #include "fp_port.h"
@@ -161,9 +162,14 @@ main(int argc, char **argv)
 		return status;
 
 	if (rte_eal_init(k, argv) < 0) {
-		fprintf(stderr, "fastpath: EAL initialisation failed: %s\n",
-			rte_strerror(rte_errno));
-		return rte_errno == EINVAL ? EXIT_BAD_INPUT : EXIT_FAILURE;
+		status = fp_eal_init_failure(err, sizeof(err));
+		fprintf(stderr, "fastpath: EAL initialisation failed: %s\n", err);
+		return status;
+	}
+	if (fp_eal_check_primary(err, sizeof(err)) != 0) {
+		/* no port, mempool or rte_eal_cleanup(): see fp_eal.h */
+		fprintf(stderr, "fastpath: %s\n", err);
+		return EXIT_BAD_INPUT;
 	}
 	signals_setup();
 	/* let dpdk-dumpcap (a secondary process) capture from our ports */

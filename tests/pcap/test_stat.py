@@ -248,5 +248,22 @@ def connection_limit():
     return c.done()
 
 
+def bad_listen():
+    """prometheus --listen with a bad address: one line, status 2 (a port
+    past 65535 printed a traceback)."""
+    c = fr.Checker("stat_bad_listen")
+    for arg in ("127.0.0.1:99999", "127.0.0.1:0", "127.0.0.1", "127.0.0.1:http"):
+        try:
+            rc, out, err = stat("no_such_prefix", "prometheus", "--listen", arg)
+        except subprocess.TimeoutExpired:     # it served: the address was taken as good
+            rc, out, err = None, "", "still serving after 60 s"
+        c.eq("--listen %s: status" % arg, rc, 2)
+        c.eq("--listen %s: one line: %r" % (arg, err), len(err.strip().splitlines()), 1)
+        c.true("--listen %s: names it and what is valid: %r" % (arg, err),
+               arg in err and "1..65535" in err and "Traceback" not in err)
+    return c.done()
+
+
 if __name__ == "__main__":
-    fr.main({"subcommands": subcommands, "connection_limit": connection_limit})
+    fr.main({"subcommands": subcommands, "connection_limit": connection_limit,
+             "bad_listen": bad_listen})

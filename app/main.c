@@ -19,6 +19,7 @@
 
 #include "fp_app.h"
 #include "fp_config.h"
+#include "fp_eal.h"
 #include "fp_frag.h"
 #include "fp_lcore.h"
 #include "fp_port.h"
@@ -37,6 +38,33 @@ on_signal(int sig)
 {
 	(void)sig;
 	fp_app_request_quit();   /* only a flag: lcores finish their burst */
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP (the terminal or session went away) stop
+ * cleanly, counters written. SIGUSR1 and SIGUSR2, which would kill the
+ * process without its counters, are ignored: they mean "reopen logs" or
+ * "report" to other daemons, and a stray one must not end a run.
+ * SIGPIPE is ignored: a closed stdout (fastpath ... | head) fails the
+ * summary's writes, not the process (the JSON is written first). The
+ * handler restarts system calls: DPDK's telemetry thread ends on an
+ * accept() that fails with EINTR.
+ */
+static void
+signals_setup(void)
+{
+	struct sigaction quit = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	struct sigaction ignore = { .sa_handler = SIG_IGN };
+	static const int quits[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int ignored[] = { SIGUSR1, SIGUSR2, SIGPIPE };
+	unsigned int i;
+
+	sigemptyset(&quit.sa_mask);
+	sigemptyset(&ignore.sa_mask);
+	for (i = 0; i < RTE_DIM(quits); i++)
+		sigaction(quits[i], &quit, NULL);
+	for (i = 0; i < RTE_DIM(ignored); i++)
+		sigaction(ignored[i], &ignore, NULL);
 }
 
 /* EAL takes argv[0..k) where argv[k] is the first "--"; the app the rest. */
@@ -135,12 +163,16 @@ main(int argc, char **argv)
 		return status;
 
 	if (rte_eal_init(k, argv) < 0) {
-		fprintf(stderr, "fastpath: EAL initialisation failed: %s\n",
-			rte_strerror(rte_errno));
-		return rte_errno == EINVAL ? EXIT_BAD_INPUT : EXIT_FAILURE;
+		status = fp_eal_init_failure(err, sizeof(err));
+		fprintf(stderr, "fastpath: EAL initialisation failed: %s\n", err);
+		return status;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (fp_eal_check_primary(err, sizeof(err)) != 0) {
+		/* no port, mempool or rte_eal_cleanup(): see fp_eal.h */
+		fprintf(stderr, "fastpath: %s\n", err);
+		return EXIT_BAD_INPUT;
+	}
+	signals_setup();
 	/* let dpdk-dumpcap (a secondary process) capture from our ports */
 	if (rte_pdump_init() != 0)
 		FP_LOG(NOTICE, "live capture unavailable: rte_pdump_init: %s",

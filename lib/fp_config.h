@@ -4,8 +4,10 @@
 
 /*
  * The configuration file (--config-file): INI, read with DPDK's
- * rte_cfgfile, ';' comments. Keys are the long option names, grouped in
- * sections:
+ * rte_cfgfile, ';' comments. The file is read once (it may be a pipe),
+ * checked with line numbers against rte_cfgfile's limits (lines of 322
+ * characters, keys of 63, values of 255), and rte_cfgfile parses the bytes
+ * read. Keys are the long option names, grouped in sections:
  *
  *   [ports]   ports rxq rxd txd rss-key rx-fcs
  *   [lcores]  burst queue-map main-polls
@@ -25,7 +27,9 @@ const char *fp_config_section(const char *option);
 /*
  * Parse the command line and, when it names --config-file, the file too:
  * the file's entries first, then the command line, so the command line
- * overrides (an option given there drops the file's entries for it). 0 or
+ * overrides (an option given there drops the file's entries for it). Then
+ * checks that --stats-json can be written (creating the file and removing
+ * it again), so that a bad path fails now, not when fastpath stops. 0 or
  * -EINVAL with one line naming the option, or the file, line, section and
  * key.
  */

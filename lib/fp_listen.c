@@ -121,6 +121,10 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 			"--listen: '%s': expected [ADDR:]PORT=ACTION[,key=value...] with ACTION count, seq or echo",
 			s);
 	*eq = '\0';
+	if (eq[1] != '\0' && !fp_list_ok(eq + 1))
+		return fp_err(err, errlen,
+			"--listen: '%s': empty item in '%s'; expected ACTION[,key=value...] with no empty item",
+			s, eq + 1);
 	memset(&l, 0, sizeof(l));
 	l.seq_size = 4;
 	rc = parse_endpoint(buf, &l, err, errlen, s);

@@ -61,7 +61,7 @@ static const struct opt_desc {
 	{ "stats-json", required_argument, OPT_STATS_JSON, "FILE",
 	  "write the final counters as one JSON object to FILE when fastpath stops (default: none)" },
 	{ "mbufs", required_argument, OPT_MBUFS, "N",
-	  "mbufs per mempool (default: sized from queues, descriptors, caches and bursts)" },
+	  "mbufs per mempool, 1..1073741823 (default: sized from queues, descriptors, caches and bursts)" },
 	{ "mbuf-cache", required_argument, OPT_MBUF_CACHE, "N",
 	  "per-lcore mempool cache, 0..512 (default 256)" },
 	{ "local-ip", required_argument, OPT_LOCAL_IP, "ADDR[/LEN]",
@@ -126,7 +126,7 @@ parse_cost(const char *s, struct fp_opts *o, char *err, size_t errlen)
 			o->cost_cycles[i] = (uint32_t)v;
 		return 0;
 	}
-	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+	if (strlen(s) >= sizeof(buf) || !fp_list_ok(s))
 		goto bad;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
@@ -154,9 +154,9 @@ parse_vlans(const char *s, struct fp_opts *o, char *err, size_t errlen)
 {
 	char buf[512], *save = NULL, *tok;
 
-	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+	if (strlen(s) >= sizeof(buf) || !fp_list_ok(s))
 		return fp_err(err, errlen,
-			"--vlan: invalid list '%s'; expected ids 0..4095 like 0,100-199", s);
+			"--vlan: invalid list '%s'; expected ids 0..4095 like 0,100-199, no empty item", s);
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
 			tok = strtok_r(NULL, ",", &save)) {
@@ -187,9 +187,9 @@ parse_ports(const char *s, struct fp_opts *o, char *err, size_t errlen)
 	char buf[256], *save = NULL, *tok;
 	bool seen[FP_MAX_PORTS] = { false };
 
-	if (strlen(s) >= sizeof(buf) || s[0] == '\0')
+	if (strlen(s) >= sizeof(buf) || !fp_list_ok(s))
 		return fp_err(err, errlen,
-			"--ports: invalid list '%s'; expected ids 0..%d like 0,1 or 0-3",
+			"--ports: invalid list '%s'; expected ids 0..%d like 0,1 or 0-3, no empty item",
 			s, FP_MAX_PORTS - 1);
 	strcpy(buf, s);
 	o->nb_ports = 0;
@@ -288,7 +288,10 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		strcpy(o->stats_json, arg);
 		break;
 	case OPT_MBUFS:
-		rc = num_opt(name, arg, 1, FP_MAX_MBUFS, &v, err, errlen);
+		if (fp_parse_u64(arg, 1, FP_MAX_MBUFS, &v) != 0)
+			return fp_err(err, errlen,
+				"--mbufs: invalid value '%s'; expected a whole number 1..%u (2^30 - 1, the most a DPDK mempool holds)",
+				arg, FP_MAX_MBUFS);
 		o->mbufs = (uint32_t)v;
 		break;
 	case OPT_MBUF_CACHE:
@@ -326,13 +329,42 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * getopt_long takes any unambiguous prefix of a long option ("--bur" for
+ * --burst). A script written against one version would silently change
+ * meaning when a later version adds an option sharing the prefix, so only
+ * the full name is accepted: "--name" or "--name=value".
+ */
+static int
+spelled_in_full(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, name, n) == 0 &&
+		(arg[2 + n] == '\0' || arg[2 + n] == '=');
+}
+
+#define LATER(a, b) ((a) > (b) ? (a) : (b))
+
 int
 fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 		size_t errlen)
 {
+	return fp_opts_parse_at(o, argc, argv, err, errlen, NULL);
+}
+
+int
+fp_opts_parse_at(struct fp_opts *o, int argc, char **argv, char *err,
+		size_t errlen, int *at)
+{
 	struct option lopts[NB_OPTS + 1];
+	int last[NB_OPTS] = { 0 };   /* argv index of each option's last use */
+	int dummy, c, idx;
 	unsigned int i;
-	int c, idx;
+
+	if (at == NULL)
+		at = &dummy;
+	*at = 0;
 
 	memset(lopts, 0, sizeof(lopts));
 	for (i = 0; i < NB_OPTS; i++) {
@@ -348,8 +380,14 @@ fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 		c = getopt_long(argc, argv, "+:h", lopts, &idx);
 		if (c == -1)
 			break;
+		*at = before < argc ? before : argc - 1;
 		if (c == 'h')
 			c = OPT_HELP;
+		else if (c != '?' && c != ':' &&
+				!spelled_in_full(argv[before], lopts[idx].name))
+			return fp_err(err, errlen,
+				"unknown option '%s'; options are spelled in full (--%s?); see --help",
+				argv[before], lopts[idx].name);
 		if (c == '?' || c == ':') {
 			const char *bad = argv[before < argc ? before : argc - 1];
 
@@ -363,18 +401,24 @@ fp_opts_parse(struct fp_opts *o, int argc, char **argv, char *err,
 		rc = apply(o, c, optarg, err, errlen);
 		if (rc != 0)
 			return rc;
+		last[c - OPT_PORTS] = before;
 	}
+	*at = optind < argc ? optind : 0;
 	if (optind < argc)
 		return fp_err(err, errlen,
 			"unexpected argument '%s'; app options take the form --name [value]",
 			argv[optind]);
+	/* a conflict is the fault of the later of the two options */
+	*at = LATER(last[OPT_RXQ - OPT_PORTS], last[OPT_QUEUE_MAP - OPT_PORTS]);
 	if (o->qmap_set && o->rxq != 0)
 		return fp_err(err, errlen,
 			"--rxq conflicts with --queue-map: the map sets the queues of each port");
+	*at = LATER(last[OPT_MBUFS - OPT_PORTS], last[OPT_MBUF_CACHE - OPT_PORTS]);
 	if (o->mbuf_cache > 0 && o->mbufs != 0 && (uint64_t)o->mbuf_cache * 3 > (uint64_t)o->mbufs * 2)
 		return fp_err(err, errlen,
 			"--mbuf-cache: %u is too large for --mbufs %u (at most mbufs/1.5)",
 			o->mbuf_cache, o->mbufs);
+	*at = 0;
 	return 0;
 }
 

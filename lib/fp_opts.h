@@ -23,7 +23,13 @@
 #define FP_MIN_DESC 8
 #define FP_MAX_DESC 32768
 #define FP_MAX_MBUF_CACHE 512        /* RTE_MEMPOOL_CACHE_MAX_SIZE */
-#define FP_MAX_MBUFS (1u << 30)
+/*
+ * A mempool's default ops keep its free mbufs in a ring of
+ * rte_align32pow2(n + 1) slots, and a ring holds at most RTE_RING_SZ_MASK
+ * (2^31 - 1) slots: 2^30 - 1 mbufs is the most rte_pktmbuf_pool_create
+ * accepts. (At 2176 bytes each that is about 2.3 TB: memory runs out first.)
+ */
+#define FP_MAX_MBUFS ((1u << 30) - 1)
 #define FP_BURST_MAX_OPT 512       /* FP_BURST_MAX */
 #define FP_MAX_IDLE_EXIT_MS 86400000u /* a day */
 #define FP_DEF_FRAG_TIMEOUT_MS 1000
@@ -70,6 +76,14 @@ void fp_opts_defaults(struct fp_opts *o);
  */
 int fp_opts_parse(struct fp_opts *o, int argc, char **argv,
 		char *err, size_t errlen);
+
+/*
+ * The same; on an error, *at is the argv index of the option at fault
+ * (for a conflict between two options, the later one), or 0 when no
+ * option is.
+ */
+int fp_opts_parse_at(struct fp_opts *o, int argc, char **argv,
+		char *err, size_t errlen, int *at);
 
 /* Option names (without "--"), by index; NULL past the last. */
 const char *fp_opts_name(unsigned int i);

@@ -15,4 +15,11 @@ int fp_err(char *err, size_t errlen, const char *fmt, ...)
  */
 int fp_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
+/*
+ * 1 when the comma-separated list s has no empty item: not empty, no
+ * leading or trailing comma, no ",,". strtok_r, which the list parsers
+ * use, would skip empty items silently: "1,,2" must be an error instead.
+ */
+int fp_list_ok(const char *s);
+
 #endif /* FP_UTIL_H */

@@ -2,10 +2,16 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Bad input: one line on stderr naming the problem, exit status 2, and no
 port started (no lcore launched, no summary printed)."""
+import glob
+import json
 import os
 import re
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fastpath_run as fr  # noqa: E402
@@ -51,6 +57,18 @@ CASES = [
     ("frag-timeout too large", ["--frag-timeout", "60001"], "1..60000", "0,1"),
     ("queue map: trailing comma", ["--queue-map", "(0,0,1),"], "trailing", "0,1"),
     ("missing config file", ["--config-file", "/nonexistent/fastpath.ini"], "cannot open", "0,1"),
+    ("config file is a directory", ["--config-file", "/tmp"],
+     "--config-file /tmp: is a directory", "0,1"),
+    ("stats-json in a missing directory", ["--stats-json", "/nonexistent/dir/x.json"],
+     "--stats-json /nonexistent/dir/x.json: cannot write there: No such file or directory", "0,1"),
+    ("stats-json a directory", ["--stats-json", "/tmp"],
+     "--stats-json /tmp: cannot write there: Is a directory", "0,1"),
+    ("vlan: empty item", ["--vlan", "1,,2"], "--vlan: invalid list '1,,2'", "0,1"),
+    ("listen: trailing comma", ["--listen", "9=seq,"], "--listen: '9=seq,': empty item", "0,1"),
+    ("ports: empty item", ["--ports", "0,"], "--ports: invalid list '0,'", "0,1"),
+    ("abbreviated option", ["--bur", "8"], "unknown option '--bur'; options are spelled in full", "0,1"),
+    ("abbreviated flag", ["--main-poll"], "unknown option '--main-poll'", "0,1"),
+    ("mbufs beyond a mempool's limit", ["--mbufs", "1073741824"], "1..1073741823", "0,1"),
 ]
 
 # (label, file text, text the error line must contain): --config-file FILE
@@ -69,6 +87,20 @@ CONFIG_CASES = [
     ("config: listener name twice", "[listen]\nx = 9=count\nx = 10=count\n", "line 2"),
     ("config: bad address", "[host]\nlocal-ip = 300.1.1.1\n", ":2: [host] local-ip:"),
     ("config: impossible queue map", "[lcores]\nqueue-map = (0,0,9)\n", "lcore 9 is not enabled"),
+    ("config: stats-json a directory", "[run]\nstats-json = /tmp\n",
+     ":2: [run] stats-json: --stats-json /tmp: cannot write there: Is a directory"),
+    # errors of the merged options, at the file's line
+    ("config: 65 listeners", "[listen]\n" + "".join("l%d = %d=count\n" % (p, p) for p in range(1, 66)),
+     ":66: [listen] l65: --listen: more than 64 listeners"),
+    ("config: listener on a taken address and port", "[listen]\na = 9=count\nb = 9=echo\n",
+     ":3: [listen] b: --listen: '9=echo': a listener on this address and port exists"),
+    # rte_cfgfile's limits, with the file's line (it cut values silently
+    # and failed on long lines with a log line of its own)
+    ("config: value longer than rte_cfgfile keeps", "[run]\nstats-json = /tmp/" + "x" * 300 + "\n",
+     ":2: [run] stats-json: value of 305 characters; rte_cfgfile keeps at most 255"),
+    ("config: line longer than rte_cfgfile reads", "[ports]\n; " + "x" * 500 + "\nrxd = 64\n",
+     ":2: line of 502 characters; rte_cfgfile reads at most 322"),
+    ("config: key too long", "[ports]\n" + "k" * 70 + " = 1\n", ":2: [ports] key of 70 characters"),
 ]
 
 
@@ -76,8 +108,13 @@ def run_case(pcap, label, args, needle, lcores):
     name = "bad_input"
     cmd = [fr.BINARY] + fr.eal_args(name, ["net_pcap0,rx_pcap=" + pcap], lcores, 256)
     cmd += ["--"] + args
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-    fr.cleanup(name)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        # bad input is refused at once: one still running took it as good
+        return ["still running after 30 s: the input was accepted"]
+    finally:
+        fr.cleanup(name)
     res = fr.Result(p.returncode, p.stdout, p.stderr, None)
     lines = res.fp_errors()
     problems = []
@@ -87,6 +124,8 @@ def run_case(pcap, label, args, needle, lcores):
         problems.append("%d fastpath: lines on stderr, want 1: %r" % (len(lines), lines))
     elif needle not in lines[0]:
         problems.append("error %r does not contain %r" % (lines[0], needle))
+    if "rte_cfgfile_load" in p.stderr:
+        problems.append("rte_cfgfile logged: %r" % p.stderr)
     if re.search(r"lcore \d+ polls \d+ queue", p.stderr) or "softnet_stat" in p.stdout:
         problems.append("an lcore started or a summary was printed")
     return problems
@@ -144,6 +183,120 @@ def eal_error():
     return c.done()
 
 
+def prefix_in_use():
+    """A second fastpath on a running one's --file-prefix. EAL fails without
+    setting rte_errno, which printed 'EAL initialisation failed: Success';
+    the message names the primary that holds the prefix, exit 2."""
+    name = "prefix_in_use"
+    c = fr.Checker(name)
+    path = os.path.join(fr.workdir(name), "u.pcap")
+    pcapgen.write_pcap(path, [pcapgen.udp_frame()])
+    first, _ = fr.start(name, ["net_pcap0,rx_pcap=" + path], mem=256)
+    try:
+        c.true("first running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        cmd = [fr.BINARY] + fr.eal_args(name, ["net_pcap0,rx_pcap=" + path], "0,1", 256) + ["--"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        lines = [l for l in p.stderr.splitlines() if l.startswith("fastpath:")]
+        c.eq("second: exit status", p.returncode, 2)
+        c.eq("second: one error line: %r" % lines, len(lines), 1)
+        c.true("second: names the primary: %r" % lines, lines != [] and
+               "another primary process (pid %d)" % first.pid in lines[0] and
+               "--file-prefix" in lines[0])
+        c.true("first still running", first.poll() is None)
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=30)
+        fr.cleanup(name)
+    c.eq("first: exit status", first.returncode, 0)
+    return c.done()
+
+
+def reserve_hugepages(mb):
+    """'' when `mb` MiB of hugepages are free, reserving them (as root) when
+    they are not; else why not. 2 MiB pages, as these hosts have."""
+    if fr.hugepages_free_mb() >= mb:
+        return ""
+    if os.geteuid() != 0:
+        return "not root, cannot reserve hugepages"
+    try:
+        if not any(l.split()[2] == "hugetlbfs" for l in open("/proc/mounts")):
+            os.makedirs("/dev/hugepages", exist_ok=True)
+            subprocess.run(["mount", "-t", "hugetlbfs", "nodev", "/dev/hugepages"],
+                           check=True, capture_output=True)
+        total = int(open("/proc/sys/vm/nr_hugepages").read())
+        with open("/proc/sys/vm/nr_hugepages", "w") as f:
+            f.write(str(total + mb // 2))
+    except (OSError, ValueError, subprocess.CalledProcessError) as e:
+        return "cannot reserve hugepages: %s" % e
+    free = fr.hugepages_free_mb()
+    return "" if free >= mb else "only %d MiB of hugepages free after reserving" % free
+
+
+def secondary_refused():
+    """fastpath with --proc-type=auto (or secondary) beside a running
+    primary became its secondary, failed to create its mempool ('File
+    exists') and crashed in rte_eal_cleanup. It is refused right after
+    EAL with one line, exit 2, no port or mempool touched, and the primary
+    keeps receiving. Needs hugepages: a --no-huge primary serves no
+    secondary (skipped, status 77, saying why)."""
+    name = "secondary"
+    c = fr.Checker(name)
+    why = reserve_hugepages(512)
+    if why:
+        print("secondary_refused: skipped: a primary that serves secondaries needs "
+              "hugepages: %s" % why)
+        return 77
+    # a short path: 22.11 secondaries fail on vdev arguments past ~75 characters
+    short = tempfile.mkdtemp(prefix="fps")
+    pcap = os.path.join(short, "u.pcap")
+    pcapgen.write_pcap(pcap, [pcapgen.udp_frame(64, flow=i, dport=9) for i in range(64)])
+    vdev = "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap
+    stats_path = os.path.join(fr.workdir(name), "stats.json")
+    if os.path.exists(stats_path):
+        os.unlink(stats_path)
+    eal = ["--no-pci", "-l", "0,1", "-m", "256", "--file-prefix", fr.prefix(name),
+           "--log-level", "lib.eal:warning", "--vdev", vdev]
+    # hugepages without --huge-unlink: a secondary maps the same files
+    primary = subprocess.Popen([fr.BINARY] + eal + ["--", "--listen", "9=count",
+                                                    "--stats-json", stats_path],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def processed():
+        return fr.telemetry(name, "/fastpath/ports")["/fastpath/ports"]["0"]["processed"]
+    try:
+        c.true("primary running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        for ptype in ("auto", "secondary"):
+            p = subprocess.run([fr.BINARY, "--proc-type=" + ptype] + eal + ["--", "--listen", "9=count"],
+                               capture_output=True, text=True, timeout=60)
+            lines = [l for l in p.stderr.splitlines() if l.startswith("fastpath:")]
+            c.eq("--proc-type=%s: exit status (stderr: %s)" % (ptype, p.stderr.strip()[-300:]),
+                 p.returncode, 2)
+            c.eq("--proc-type=%s: one error line: %r" % (ptype, lines), len(lines), 1)
+            c.true("--proc-type=%s: says it runs only as a primary: %r" % (ptype, lines),
+                   lines != [] and "fastpath runs only as a primary" in lines[0] and
+                   "(pid %d)" % primary.pid in lines[0])
+            c.true("--proc-type=%s: no mempool touched" % ptype, "File exists" not in p.stderr
+                   and "mempool" not in p.stderr)
+        before = processed()
+        time.sleep(0.3)
+        c.true("primary still receiving", processed() > before)
+    finally:
+        primary.send_signal(signal.SIGTERM)
+        try:
+            primary.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            primary.kill()
+            primary.communicate()
+        for f in glob.glob("/dev/hugepages/%smap_*" % fr.prefix(name)):
+            os.unlink(f)
+        fr.cleanup(name)
+        shutil.rmtree(short, ignore_errors=True)
+    c.eq("primary: exit status", primary.returncode, 0)
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    fr.check_invariants(c, stats)
+    return c.done()
+
+
 def help_text():
     c = fr.Checker("help")
     p = subprocess.run([fr.BINARY, "--", "--help"], capture_output=True, text=True, timeout=30)
@@ -157,7 +310,8 @@ def help_text():
 
 
 TESTS = {"bad_options": bad_options, "bad_config_files": bad_config_files,
-         "no_port": no_port, "eal_error": eal_error, "help": help_text}
+         "no_port": no_port, "eal_error": eal_error, "help": help_text,
+         "prefix_in_use": prefix_in_use, "secondary_refused": secondary_refused}
 
 if __name__ == "__main__":
     fr.main(TESTS)

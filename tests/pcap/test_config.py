@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """--config-file end to end: a run from an INI file equals the equivalent
 command-line run on the same traffic, and config/fastpath.ini runs."""
+import json
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
@@ -92,5 +94,38 @@ def example_runs():
     return c.done()
 
 
+def from_pipe():
+    """--config-file <(printf ...): a pipe gives its bytes once. The file is
+    read once and parsed from what was read (it used to be read twice, the
+    second read empty: burst 32 and no listener)."""
+    name = "config_pipe"
+    c = fr.Checker(name)
+    d = fr.workdir(name)
+    pcap, stats_path = os.path.join(d, "u.pcap"), os.path.join(d, "stats.json")
+    pg.write_pcap(pcap, [pg.udp_frame(64, flow=i, dport=9) for i in range(20)])
+    if os.path.exists(stats_path):
+        os.unlink(stats_path)
+    r, w = os.pipe()
+    os.write(w, b"[lcores]\nburst = 8\n[listen]\ndiscard = 9=count\n")
+    os.close(w)
+    cmd = [fr.BINARY] + fr.eal_args(name, ["net_pcap0,rx_pcap=" + pcap]) + \
+        ["--", "--idle-exit", "300", "--stats-json", stats_path,
+         "--config-file", "/dev/fd/%d" % r]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60, pass_fds=(r,))
+    finally:
+        os.close(r)
+        fr.cleanup(name)
+    c.eq("exit status (stderr: %s)" % p.stderr.strip()[-300:], p.returncode, 0)
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    fr.check_invariants(c, stats)
+    if stats:
+        c.eq("burst from the pipe", stats["config"]["burst"], 8)
+        c.eq("the pipe's listener got the datagrams",
+             [u["datagrams"] for u in stats["udp"].values()], [20])
+    return c.done()
+
+
 if __name__ == "__main__":
-    fr.main({"same_as_command_line": same_as_command_line, "example_runs": example_runs})
+    fr.main({"same_as_command_line": same_as_command_line, "example_runs": example_runs,
+             "from_pipe": from_pipe})

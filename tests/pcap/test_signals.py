@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Signals at full rate, and a restart after SIGKILL: SIGINT and SIGTERM
-end the run with status 0 within a second, the final counters written and
+"""Signals at full rate, and a restart after SIGKILL: SIGINT, SIGTERM and
+SIGHUP end the run with status 0 within a second, the final counters written and
 every mbuf back; after SIGKILL (nothing cleaned up: runtime directory,
 telemetry socket, hugepage files) a new run with the same --file-prefix
 starts and works."""
@@ -54,8 +54,101 @@ def sigint():
     return stop_with(signal.SIGINT)
 
 
+def sighup():
+    """SIGHUP (the terminal went away) stops like SIGTERM: it used to kill
+    the process, no counters written."""
+    return stop_with(signal.SIGHUP)
+
+
+def sigusr_ignored():
+    """SIGUSR1 and SIGUSR2 are ignored (they used to kill the process, no
+    counters written); SIGTERM then stops it cleanly."""
+    name = "signal_usr"
+    c = fr.Checker(name)
+    app, stats_path = fr.start(name, [pcap(name)], ["--listen", "9=count"])
+    try:
+        c.true("running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        for sig in (signal.SIGUSR1, signal.SIGUSR2):
+            app.send_signal(sig)
+            time.sleep(0.5)
+            c.true("still running after %s" % sig.name, app.poll() is None)
+        app.send_signal(signal.SIGTERM)
+        out, err = app.communicate(timeout=10)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate()
+        fr.cleanup(name)
+    c.eq("exit status", app.returncode, 0)
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    fr.check_invariants(c, stats)
+    return c.done()
+
+
+def stdout_closed():
+    """fastpath ... | true: stdout is a pipe nobody reads. The summary's
+    writes fail (EPIPE) instead of SIGPIPE killing the process (exit 141
+    in a shell) after the JSON; the exit status is 0."""
+    name = "signal_pipe"
+    c = fr.Checker(name)
+    d = fr.workdir(name)
+    path, stats_path = os.path.join(d, "u.pcap"), os.path.join(d, "stats.json")
+    pg.write_pcap(path, [pg.udp_frame(64, flow=i, dport=9) for i in range(50)])
+    if os.path.exists(stats_path):
+        os.unlink(stats_path)
+    r, w = os.pipe()
+    os.close(r)
+    cmd = [fr.BINARY] + fr.eal_args(name, ["net_pcap0,rx_pcap=" + path]) + \
+        ["--", "--idle-exit", "200", "--listen", "9=count", "--stats-json", stats_path]
+    try:
+        # subprocess gives the child the default SIGPIPE action, as a shell does
+        p = subprocess.run(cmd, stdout=w, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(w)
+        fr.cleanup(name)
+    c.eq("exit status (negative: killed by that signal)", p.returncode, 0)
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    fr.check_invariants(c, stats)
+    return c.done()
+
+
 def sigterm():
     return stop_with(signal.SIGTERM)
+
+
+def sigterm_cost_cycles():
+    """--cost-cycles 10000000 --burst 32: every burst spins for 3.2e8 TSC
+    cycles. The quit flag was read every 256 bursts, so SIGTERM took about
+    30 s; it must now stop well within 5 s, counters written."""
+    name = "signal_cost"
+    c = fr.Checker(name)
+    app, stats_path = fr.start(name, [pcap(name)], ["--listen", "9=count",
+                                                    "--cost-cycles", "10000000", "--burst", "32"])
+    elapsed = None
+    try:
+        c.true("running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+
+        def spinning():
+            try:
+                r = fr.telemetry(name, "/fastpath/ports")["/fastpath/ports"]
+                return r["0"]["processed"] > 0
+            except (AssertionError, OSError, ValueError, KeyError, TypeError):
+                return False
+        c.true("a burst went through", fr.wait_for(spinning, 20, 0.2))
+        t0 = time.monotonic()
+        app.send_signal(signal.SIGTERM)
+        out, err = app.communicate(timeout=120)
+        elapsed = time.monotonic() - t0
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.communicate()
+        fr.cleanup(name)
+    c.eq("exit status", app.returncode, 0)
+    c.true("stopped within 5 s (%s s)" % (elapsed and "%.2f" % elapsed), elapsed is not None and elapsed < 5.0)
+    stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
+    fr.check_invariants(c, stats)
+    return c.done()
 
 
 def restart_after_sigkill():
@@ -107,4 +200,6 @@ def restart_after_sigkill():
 
 
 if __name__ == "__main__":
-    fr.main({"sigint": sigint, "sigterm": sigterm, "restart_after_sigkill": restart_after_sigkill})
+    fr.main({"sigint": sigint, "sigterm": sigterm, "restart_after_sigkill": restart_after_sigkill,
+             "sigterm_cost_cycles": sigterm_cost_cycles, "sighup": sighup,
+             "sigusr_ignored": sigusr_ignored, "stdout_closed": stdout_closed})

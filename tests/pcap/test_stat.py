@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -211,5 +212,58 @@ def subcommands():
     return c.done()
 
 
+def connection_limit():
+    """DPDK's telemetry server serves 10 clients at once; it accepts an 11th
+    and closes it before the greeting. fastpath-stat took that for 'is
+    fastpath running?'; it must say that the client limit is reached."""
+    name = "stat_limit"
+    c = fr.Checker(name)
+    path = os.path.join(fr.workdir(name), "u.pcap")
+    pg.write_pcap(path, [pg.udp_frame(64, dport=9)])
+    app, _ = fr.start(name, ["net_pcap0,rx_pcap=" + path], ["--listen", "9=count"], mem=256)
+    idle = []
+    try:
+        c.true("socket", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        for _ in range(10):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            s.connect(fr.telemetry_socket(name))
+            s.recv(16384)        # the greeting: the server counts this client
+            idle.append(s)
+        rc, out, err = stat(name, "softnet")
+        c.eq("with 10 idle clients: status", rc, 1)
+        c.eq("one line: %r" % err, len(err.strip().splitlines()), 1)
+        c.true("says the client limit is reached: %r" % err,
+               "already serves its 10 clients" in err)
+        c.true("does not ask whether fastpath runs", "is fastpath running" not in err)
+        idle.pop().close()
+        c.true("works again once a client leaves",
+               fr.wait_for(lambda: stat(name, "softnet")[0] == 0, 10, 0.2))
+    finally:
+        for s in idle:
+            s.close()
+        app.send_signal(signal.SIGTERM)
+        app.communicate(timeout=30)
+        fr.cleanup(name)
+    c.eq("fastpath exit status", app.returncode, 0)
+    return c.done()
+
+
+def bad_listen():
+    """prometheus --listen with a bad address: one line, status 2 (a port
+    past 65535 printed a traceback)."""
+    c = fr.Checker("stat_bad_listen")
+    for arg in ("127.0.0.1:99999", "127.0.0.1:0", "127.0.0.1", "127.0.0.1:http"):
+        try:
+            rc, out, err = stat("no_such_prefix", "prometheus", "--listen", arg)
+        except subprocess.TimeoutExpired:     # it served: the address was taken as good
+            rc, out, err = None, "", "still serving after 60 s"
+        c.eq("--listen %s: status" % arg, rc, 2)
+        c.eq("--listen %s: one line: %r" % (arg, err), len(err.strip().splitlines()), 1)
+        c.true("--listen %s: names it and what is valid: %r" % (arg, err),
+               arg in err and "1..65535" in err and "Traceback" not in err)
+    return c.done()
+
+
 if __name__ == "__main__":
-    fr.main({"subcommands": subcommands})
+    fr.main({"subcommands": subcommands, "connection_limit": connection_limit,
+             "bad_listen": bad_listen})

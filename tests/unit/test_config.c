@@ -125,6 +125,47 @@ test_errors(void)
 	bad("[host]\nlocal-ip = 10.0.0.1\n[ports]\nrxd = 64\n[host]\n"
 	    "local-ip = 10.0.0.2\nlocal-ip = 10.0.0.300\n",
 	    ":7: [host] local-ip:", "10.0.0.300");
+	/* errors of the merged options, at the file's line */
+	bad("[listen]\na = 9=count\nb = 9=echo\n", ":3: [listen] b:", "exists");
+	bad("[ports]\nrxq = 2\n[lcores]\nqueue-map = (0,0,1)\n",
+	    ":4: [lcores] queue-map:", "conflicts");
+	{
+		char many[2048];
+		int len = snprintf(many, sizeof(many), "[listen]\n"), p;
+
+		for (p = 1; p <= 65; p++)
+			len += snprintf(many + len, sizeof(many) - (size_t)len,
+					"l%d = %d=count\n", p, p);
+		bad(many, ":66: [listen] l65:", "more than 64 listeners");
+	}
+	/* rte_cfgfile's limits, with the line: no silent cut, no log line */
+	{
+		char big[1200];
+
+		snprintf(big, sizeof(big), "[run]\nstats-json = /tmp/%0300d\n", 0);
+		bad(big, ":2: [run] stats-json:", "value of 305 characters");
+		snprintf(big, sizeof(big), "[ports]\n;%0322d\n", 0);
+		bad(big, ":2:", "line of 323 characters");
+		snprintf(big, sizeof(big), "[ports]\n;%0321d\nrxd = x\n", 0);
+		bad(big, ":3: [ports] rxd:", NULL);    /* 322: still a line */
+		snprintf(big, sizeof(big), "[ports]\n%070d = 1\n", 0);
+		bad(big, ":2: [ports] key of 70 characters", NULL);
+	}
+	/* an escaped ';' is not a comment, as rte_cfgfile reads it */
+	bad("[ports]\nrxd = 64\\; 5\n", ":2: [ports] rxd:", "'64; 5'");
+	/* --stats-json: checked now, not when fastpath stops */
+	bad("[run]\nstats-json = /nonexistent/dir/x.json\n", ":2: [run] stats-json:",
+	    "No such file or directory");
+	bad("[run]\nstats-json = /tmp\n", ":2: [run] stats-json:", "Is a directory");
+	file("[run]\nstats-json = /tmp/fp_unit_stats.json\n");
+	CU_ASSERT_EQUAL(load(NULL, NULL), 0);
+	CU_ASSERT_EQUAL(access("/tmp/fp_unit_stats.json", F_OK), -1);  /* not left */
+	file("[lcores]\nburst = 8\n");
+	CU_ASSERT_EQUAL(load("--stats-json", "/tmp"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--stats-json /tmp: cannot write there"));
+	snprintf(path, sizeof(path), "/tmp");
+	CU_ASSERT_EQUAL(load(NULL, NULL), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is a directory"));
 	snprintf(path, sizeof(path), "/nonexistent/fp.ini");
 	CU_ASSERT_EQUAL(load(NULL, NULL), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot open"));

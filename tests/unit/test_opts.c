@@ -104,7 +104,17 @@ test_bad_values(void)
 		{ "--queue-map", "(0,0,1)(0,1,1)", "--queue-map" },
 		{ "--queue-map", "(0,0,999)", "--queue-map" },
 		{ "--mbufs", "0", "--mbufs" },
+		{ "--mbufs", "1073741824", "1..1073741823" },
 		{ "--stats-json", "", "--stats-json" },
+		/* empty list items: strtok_r would skip them */
+		{ "--vlan", "1,,2", "--vlan" },
+		{ "--vlan", "1,", "--vlan" },
+		{ "--ports", "0,,1", "--ports" },
+		{ "--ports", ",0", "--ports" },
+		{ "--cost-cycles", "1:5,,2:3", "--cost-cycles" },
+		{ "--listen", "9=seq,", "--listen" },
+		{ "--listen", "9=seq,,size=8", "--listen" },
+		{ "--listen", "9=,count", "--listen" },
 	};
 	unsigned int i;
 
@@ -125,6 +135,13 @@ test_unknown_and_missing(void)
 	CU_ASSERT_EQUAL(parse("--burst", NULL), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--burst"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "missing"));
+	/* no getopt_long abbreviations: "--bur" is not --burst */
+	CU_ASSERT_EQUAL(parse("--bur", "8", NULL), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'--bur'"));
+	CU_ASSERT_EQUAL(parse("--bur=8", NULL), -EINVAL);
+	CU_ASSERT_EQUAL(parse("--main-poll", NULL), -EINVAL);
+	CU_ASSERT_EQUAL(parse("--burst=8", NULL), 0);
+	CU_ASSERT_EQUAL(o.burst, 8);
 	CU_ASSERT_EQUAL(parse("stray", NULL), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "stray"));
 	/* parsing twice in one process must work (getopt state reset) */

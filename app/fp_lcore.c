@@ -126,23 +126,23 @@ fp_lcores_plan(struct fp_app *a, char *err, size_t errlen)
 	for (i = 0; i < a->nb_ports; i++)
 		a->ports[i].nb_rxq = nb_rxq[i];
 
-	for (i = 0; i < a->opts.rx.listen.n; i++)
-		if (a->opts.rx.listen.l[i].action == FP_ACT_SEQ)
-			break;
-	if (i < a->opts.rx.listen.n) {
-		/* seq sources are tracked per lcore */
-		for (id = 0; id < RTE_MAX_LCORE; id++) {
-			struct fp_lcore *lc = a->lcores[id];
+	/* seq sources are tracked per lcore (RSS keeps a flow on one), in a
+	 * table per listener: the handler's state on the lcore */
+	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		struct fp_lcore *lc = a->lcores[id];
 
-			if (lc == NULL)
+		if (lc == NULL)
+			continue;
+		for (i = 0; i < a->opts.rx.listen.n; i++) {
+			if (a->opts.rx.listen.l[i].action != FP_ACT_SEQ)
 				continue;
-			lc->proc.seq = rte_zmalloc_socket("fp_seq",
-					sizeof(*lc->proc.seq), RTE_CACHE_LINE_SIZE,
+			lc->proc.hstate[i] = rte_zmalloc_socket("fp_seq",
+					sizeof(struct fp_seq_table), RTE_CACHE_LINE_SIZE,
 					(int)rte_lcore_to_socket_id(id));
-			if (lc->proc.seq == NULL)
+			if (lc->proc.hstate[i] == NULL)
 				return fp_err(err, errlen,
-					"cannot allocate the seq table of lcore %u (%zu bytes)",
-					id, sizeof(*lc->proc.seq)), -ENOMEM;
+					"cannot allocate the seq table of listener %u on lcore %u (%zu bytes)",
+					i, id, sizeof(struct fp_seq_table)), -ENOMEM;
 		}
 	}
 	RTE_LCORE_FOREACH_WORKER(id)
@@ -158,8 +158,11 @@ fp_lcores_free(struct fp_app *a)
 	unsigned int id;
 
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		unsigned int i;
+
 		if (a->lcores[id] != NULL)
-			rte_free(a->lcores[id]->proc.seq);
+			for (i = 0; i < FP_MAX_LISTENERS; i++)
+				rte_free(a->lcores[id]->proc.hstate[i]);
 		rte_free(a->lcores[id]);
 		a->lcores[id] = NULL;
 	}

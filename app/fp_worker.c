@@ -160,6 +160,8 @@ fp_worker_main(void *arg)
 				continue;
 			}
 			lc->proc.port = q->port;
+			lc->proc.queue = q->queue;
+			lc->proc.now = prev;
 			fp_proc_burst(&lc->proc, pkts, n, &out);
 			if (unlikely(lc->cost_cycles != 0))
 				spend((uint64_t)lc->cost_cycles * n);

@@ -173,6 +173,7 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 		return fp_err(err, errlen, "--listen: more than %d multicast groups",
 				FP_MAX_GROUPS);
 	l.next = t->head[l.port];
+	l.id = (uint8_t)t->n;
 	t->l[t->n] = l;
 	t->head[l.port] = (uint8_t)(++t->n);
 	return 0;

@@ -19,6 +19,7 @@
 enum fp_action { FP_ACT_COUNT, FP_ACT_SEQ, FP_ACT_ECHO };
 
 struct fp_listener {
+	uint8_t id;               /* its index in the table */
 	struct fp_ip addr;        /* family FP_AF_NONE: any address */
 	uint16_t port;            /* host order */
 	uint8_t action;           /* enum fp_action */

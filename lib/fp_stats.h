@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include <fastpath/handler.h>
+
 #include "fp_drop.h"
 #include "fp_listen.h"
 #include "fp_seq.h"
@@ -66,8 +68,12 @@ struct fp_listener_stats {
 	uint64_t datagrams;        /* delivered to it */
 	uint64_t bytes;            /* their UDP payload bytes */
 	uint64_t drops;            /* addressed to it and not taken */
-	uint64_t echoed;           /* echo: replies handed to the tx ring */
-	struct fp_seq_stats seq;   /* seq: the tracker's counters */
+	uint64_t echoed;           /* replies handed to the tx ring */
+	union {
+		/* its handler's, named by the handler (fastpath/handler.h) */
+		uint64_t counters[FP_HANDLER_MAX_COUNTERS];
+		struct fp_seq_stats seq;   /* the seq handler's, by field */
+	};
 };
 
 struct fp_lcore_stats {

@@ -124,12 +124,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	m->ol_flags = ipf[(ctl >> 2) & 3] | l4f[(ctl >> 4) & 3];
 
-	memset(&ctx, 0, sizeof(ctx));
 	conf[ctl & 1].port[0].keep_crc = (ctl & 2) != 0;
 	complete = (ctl & 0x80) != 0;
-	ctx.lstats = &ls;
-	ctx.conf = &conf[ctl & 1];
-	ctx.seq = seq;
+	fp_proc_ctx_init(&ctx, &ls, &conf[ctl & 1], seq);
 	ctx.reasm = reasm;
 	ctx.reasm_arg = &complete;
 	pkts[0] = m;

@@ -49,6 +49,7 @@ RTE_LOG_REGISTER(fp_logtype, fastpath.fuzz, ERR);
 
 static struct fp_rx_conf conf[2];
 static struct fp_lcore *lc;
+static struct fp_seq_table *seq;
 static struct rte_mempool *pool;
 
 static void
@@ -109,9 +110,8 @@ setup(void)
 	lc->id = rte_lcore_id();
 	lc->nb_q = 1;
 	lc->q[0].port = 0;
-	lc->proc.lstats = &lc->lstats;
-	lc->proc.seq = rte_zmalloc("seq", sizeof(*lc->proc.seq), 0);
-	if (lc->proc.seq == NULL)
+	seq = rte_zmalloc("seq", sizeof(*seq), 0);
+	if (seq == NULL)
 		fail("seq table");
 	fp_app.lcores[lc->id] = lc;
 	fp_app.tsc_hz = rte_get_tsc_hz();
@@ -237,7 +237,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	if (size < 1)
 		return 0;
-	lc->proc.conf = &conf[data[0] & 1];
+	/* the context as the app sets it up, over this input's conf */
+	{
+		fp_reasm_fn reasm = lc->proc.reasm;
+		void *arg = lc->proc.reasm_arg;
+
+		fp_proc_ctx_init(&lc->proc, &lc->lstats, &conf[data[0] & 1], seq);
+		lc->proc.reasm = reasm;
+		lc->proc.reasm_arg = arg;
+	}
 	conf[data[0] & 1].port[0].keep_crc = (data[0] & 2) != 0;
 	memcpy(before, &lc->lstats, sizeof(before));
 	while (off + 3 <= size) {

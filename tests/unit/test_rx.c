@@ -25,16 +25,18 @@ enum { R_DELIVER = -1, R_TX = -2, R_HELD = -3 };
 static void
 fixture(void)
 {
+	unsigned int i;
+
 	memset(&conf, 0, sizeof(conf));
 	memset(&ls, 0, sizeof(ls));
 	memset(&seqt, 0, sizeof(seqt));
 	memcpy(conf.port[0].mac, T_MAC_US, 6);
 	conf.port[0].mtu = 1500;
-	ctx.lstats = &ls;
-	ctx.conf = &conf;
-	ctx.seq = &seqt;
-	ctx.port = 0;
-	ctx.reasm = NULL;
+	/* every listener's handler state is the seq table (only the seq
+	 * handler has one) */
+	fp_proc_ctx_init(&ctx, &ls, &conf, &seqt);
+	for (i = 0; i < FP_MAX_LISTENERS; i++)
+		ctx.hstate[i] = &seqt;
 	tpkt_init(&tp);
 }
 

@@ -16,10 +16,30 @@
 
 #include "fp_proc.h"
 
-/* Verdicts: >= 0 is a drop reason (enum fp_drop_reason). */
-#define FP_V_DELIVER (-1)
-#define FP_V_TX (-2)
-#define FP_V_HELD (-3)
+/*
+ * Edges. A stage looks at one packet and returns where it goes next:
+ * another stage (dispatched from one table in fp_proc.c; a stage never
+ * calls the next one) or a fate. A drop carries its reason in p->reason.
+ */
+enum fp_edge {
+	/* stages */
+	FP_E_L2,
+	FP_E_ARP,
+	FP_E_IP4,
+	FP_E_IP6,
+	FP_E_L4,             /* local delivery: the upper-layer protocol */
+	FP_E_UDP,
+	FP_E_TCP,
+	FP_E_ICMP,
+	FP_E_ICMP6,
+	FP_E_NB_STAGES,
+	/* fates */
+	FP_E_DELIVER = FP_E_NB_STAGES,   /* consumed by fastpath itself */
+	FP_E_LISTENER,       /* a datagram for listener p->listener */
+	FP_E_TX,             /* a reply, in place: p->meta */
+	FP_E_HELD,           /* a fragment the reassembly table keeps */
+	FP_E_DROP,           /* dropped for p->reason */
+};
 
 enum fp_cast { FP_CAST_UNICAST, FP_CAST_MULTICAST, FP_CAST_BROADCAST };
 
@@ -39,13 +59,30 @@ struct fp_pkt {
 	uint16_t released;        /* of those, held earlier (reassembly) */
 	uint8_t *src;             /* IP source (in the packet) */
 	uint8_t *dst;             /* IP destination (in the packet) */
-	struct fp_tx_meta meta;   /* for FP_V_TX */
+	uint8_t edge;             /* enum fp_edge: the fate, once settled */
+	uint8_t reason;           /* FP_E_DROP: enum fp_drop_reason */
+	uint8_t listener;         /* FP_E_LISTENER: the listener */
+	struct fp_tx_meta meta;   /* FP_E_TX */
 };
 
-#define SNMP_INC(ctx, g, f) \
-	FP_STAT_ADD((ctx)->lstats->snmp[FP_SNMP_##g##_##f], 1)
-#define SNMP_ADD(ctx, g, f, n) \
-	FP_STAT_ADD((ctx)->lstats->snmp[FP_SNMP_##g##_##f], (n))
+/* Drop p for reason: the stages' "return drop(p, FP_DROP_X)". */
+static inline enum fp_edge
+fp_drop(struct fp_pkt *p, enum fp_drop_reason reason)
+{
+	p->reason = (uint8_t)reason;
+	return FP_E_DROP;
+}
+
+/* Counters during a burst: into the burst's locals (see fp_proc.h). */
+static inline void
+fp_bc_add(struct fp_proc_ctx *ctx, unsigned int c, uint32_t n)
+{
+	ctx->bc.v[c] += n;
+	ctx->bc.dirty[c / 64] |= 1ull << (c % 64);
+}
+
+#define SNMP_INC(ctx, g, f) fp_bc_add((ctx), FP_BC_SNMP + FP_SNMP_##g##_##f, 1)
+#define SNMP_ADD(ctx, g, f, n) fp_bc_add((ctx), FP_BC_SNMP + FP_SNMP_##g##_##f, (n))
 
 static inline uint8_t *
 fp_pkt_l3(const struct fp_pkt *p)
@@ -199,22 +236,6 @@ fp_l4_csum_ok(const struct fp_pkt *p)
 	return o >= 0 ? o == 1 : fp_l4_sum(p) == 0xffff;
 }
 
-/* Swap the Ethernet addresses; the reply leaves from the port's MAC. */
-static inline void
-fp_reply_l2(struct fp_pkt *p, const uint8_t *port_mac)
-{
-	memcpy(p->l2, p->l2 + 6, 6);
-	memcpy(p->l2 + 6, port_mac, 6);
-}
-
-/* Cut the reply to the L3 packet (drops Ethernet padding and FCS). */
-static inline void
-fp_reply_trim(struct fp_pkt *p, uint32_t l3_total)
-{
-	p->m->data_len = (uint16_t)(p->l2_len + l3_total);
-	p->m->pkt_len = p->m->data_len;
-}
-
 /* Cut the frame to len bytes (padding, FCS) in whatever segments hold it:
  * later segments keep zero bytes, so the chain stays consistent. */
 static inline void
@@ -231,13 +252,13 @@ fp_pkt_trim(struct rte_mbuf *m, uint32_t len)
 }
 
 /*
- * Hand a fragment to the reassembly hook. FP_V_HELD while the datagram is
+ * Hand a fragment to the reassembly hook. FP_E_HELD while the datagram is
  * incomplete (or the hook dropped it); else p now is the whole datagram,
  * standing for all its frames, with p->l3_len the first fragment's header
  * length (IPv4 options that only the first fragment carries included),
  * and 0 is returned.
  */
-static inline int
+static inline enum fp_edge
 fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
 {
 	struct rte_mbuf *whole;
@@ -249,7 +270,7 @@ fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
 	p->m->l3_len = p->l3_len;
 	whole = ctx->reasm(ctx->reasm_arg, p->m, family, &frames);
 	if (whole == NULL)
-		return FP_V_HELD;
+		return FP_E_HELD;
 	p->m = whole;
 	p->frames = frames;
 	p->released = (uint16_t)(frames - 1);
@@ -257,25 +278,20 @@ fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
 	p->l3_len = whole->l3_len;
 	p->seg = whole->data_len;
 	p->len = whole->pkt_len;
-	return 0;
+	return FP_E_NB_STAGES;     /* not held: go on */
 }
 
-/* Stages, one per protocol (fp_rx_*.c). Each returns a verdict. */
-int fp_rx_arp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
-int fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
-int fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+/* Stages, one per protocol (fp_rx_*.c), each returning an edge. */
+enum fp_edge fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+enum fp_edge fp_rx_arp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+enum fp_edge fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+enum fp_edge fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 /* Local delivery after IP (p->src/dst/proto/l4_len set): the protocol
- * handlers, as ip_protocol_deliver_rcu / ip6_protocol_deliver_rcu. */
-int fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
-int fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
-int fp_rx_tcp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
-int fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
-int fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+ * dispatch of ip_protocol_deliver_rcu / ip6_protocol_deliver_rcu. */
+enum fp_edge fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+enum fp_edge fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+enum fp_edge fp_rx_tcp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+enum fp_edge fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+enum fp_edge fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 
 #endif /* FP_RX_H */
-
-/* Turn the packet's IP header into the header of a reply to its sender:
- * swap the addresses, fresh TTL / hop limit, IPv6 extension headers
- * removed, lengths and the IPv4 header checksum set; Ethernet swapped and
- * the frame cut to the packet. Single-segment packets only. */
-void fp_reply_ip(struct fp_proc_ctx *ctx, struct fp_pkt *p);

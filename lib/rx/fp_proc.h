@@ -50,14 +50,53 @@ struct fp_rx_conf {
 typedef struct rte_mbuf *(*fp_reasm_fn)(void *arg, struct rte_mbuf *m,
 		unsigned int family, uint16_t *frames);
 
+/*
+ * Counters of one burst, in locals: the stages add here, and the burst
+ * posts what it touched into the lcore's counters once at its end (as
+ * VPP's vlib_error_count). A bit per counter says which were touched.
+ */
+#define FP_BC_SNMP 0
+#define FP_BC_DROP FP_SNMP_MAX
+#define FP_BC_MAX (FP_SNMP_MAX + FP_DROP_MAX)
+struct fp_burst_counts {
+	uint64_t dirty[(FP_BC_MAX + 63) / 64];
+	uint32_t v[FP_BC_MAX];
+};
+
+/* A listener's counters of one burst, posted at its end. */
+struct fp_burst_listener {
+	uint32_t datagrams;
+	uint32_t drops;
+	uint32_t echoed;
+	uint64_t bytes;
+};
+
 struct fp_proc_ctx {
 	struct fp_lcore_stats *lstats;      /* this lcore's counters */
 	const struct fp_rx_conf *conf;
-	struct fp_seq_table *seq;           /* this lcore's seq sources */
 	uint16_t port;                      /* port of the current burst */
+	uint16_t queue;                     /* queue of the current burst */
+	uint64_t now;                       /* TSC of the current burst, or 0 */
 	fp_reasm_fn reasm;
 	void *reasm_arg;
+	/* per listener: this lcore's state for its handler (the seq
+	 * handler's source table) */
+	void *hstate[FP_MAX_LISTENERS];
+	struct fp_burst_counts bc;
+	uint64_t touched;                   /* listeners with counts in bl */
+	struct fp_burst_listener bl[FP_MAX_LISTENERS];
 };
+
+static inline void
+fp_burst_touch(struct fp_proc_ctx *ctx, int listener)
+{
+	ctx->touched |= 1ull << listener;
+}
+
+/* Set up a context over conf whose seq listeners all track their sources
+ * in seq (tests and tools; the app gives each listener its own table). */
+void fp_proc_ctx_init(struct fp_proc_ctx *ctx, struct fp_lcore_stats *ls,
+		const struct fp_rx_conf *conf, struct fp_seq_table *seq);
 
 /* Kinds of reply, for counting the tx outcome. */
 enum fp_tx_kind {
@@ -71,7 +110,7 @@ enum fp_tx_kind {
 
 struct fp_tx_meta {
 	uint8_t kind;       /* enum fp_tx_kind */
-	uint8_t listener;   /* UDP echo: the listener */
+	uint8_t listener;   /* UDP replies: the listener */
 	uint16_t frames;    /* received frames the reply accounts for */
 };
 

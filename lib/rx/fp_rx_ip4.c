@@ -1,56 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ARP, IPv4 and ICMP, with the checks and counters of Linux's arp_rcv,
- * ip_rcv_core / ip_local_deliver and icmp_rcv.
+ * The IPv4 stage, with the checks and counters of Linux's ip_rcv_core and
+ * ip_local_deliver (reassembly included); local delivery goes on at the
+ * upper-layer dispatch (FP_E_L4).
  */
 #include "fp_rx.h"
 
 #define IP_MF 0x2000
 #define IP_OFFMASK 0x1fff
-#define NR_ICMP_TYPES 18
-
-/* ---- ARP ---- */
-
-int
-fp_rx_arp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
-{
-	const struct fp_rx_conf *c = ctx->conf;
-	uint8_t *a = fp_pkt_l3(p);
-	uint32_t tip;
-	unsigned int i;
-
-	if (p->seg < p->l2_len + 28u)
-		return FP_DROP_PKT_TOO_SMALL;
-	/* Ethernet/IPv4 ARP only */
-	if (fp_get16(a) != 1 || fp_get16(a + 2) != 0x0800 || a[4] != 6 ||
-			a[5] != 4)
-		return FP_DROP_UNHANDLED_PROTO;
-	memcpy(&tip, a + 24, 4);
-	/* a request for one of our addresses (never in sink mode) */
-	if (fp_get16(a + 6) != 1 || c->local.nb_v4 == 0)
-		return FP_V_DELIVER;           /* consumed, as arp_rcv does */
-	for (i = 0; i < c->local.nb_v4; i++)
-		if (c->local.v4[i] == tip)
-			break;
-	if (i == c->local.nb_v4)
-		return FP_V_DELIVER;
-	/* reply in place: op 2, target = the asker, sender = us */
-	a[6] = 0;
-	a[7] = 2;
-	memcpy(a + 18, a + 8, 6);          /* target MAC = sender MAC */
-	memcpy(a + 24, a + 14, 4);         /* target IP = sender IP */
-	memcpy(a + 8, c->port[ctx->port].mac, 6);
-	memcpy(a + 14, &tip, 4);
-	memcpy(p->l2, a + 18, 6);
-	memcpy(p->l2 + 6, c->port[ctx->port].mac, 6);
-	fp_reply_trim(p, 28);
-	if (p->m->nb_segs != 1)
-		return FP_V_DELIVER;
-	p->meta.kind = FP_TX_ARP;
-	return FP_V_TX;
-}
-
-/* ---- IPv4 ---- */
 
 /* RFC 791 options: each TLV must fit in the header. */
 static bool
@@ -84,7 +41,7 @@ ip_csum_ok(const struct rte_mbuf *m, const uint8_t *ip, unsigned int hlen)
 	return fp_fold64(fp_sum(ip, hlen, 0)) == 0xffff;
 }
 
-int
+enum fp_edge
 fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
 	const struct fp_local *l = &ctx->conf->local;
@@ -103,12 +60,12 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	if (unlikely(!ip_csum_ok(p->m, ip, hlen))) {
 		SNMP_INC(ctx, IpExt, InCsumErrors);
 		SNMP_INC(ctx, Ip, InHdrErrors);
-		return FP_DROP_IP_CSUM;
+		return fp_drop(p, FP_DROP_IP_CSUM);
 	}
 	tot = fp_get16(ip + 2);
 	if (unlikely(plen < tot)) {
 		SNMP_INC(ctx, IpExt, InTruncatedPkts);
-		return FP_DROP_PKT_TOO_SMALL;
+		return fp_drop(p, FP_DROP_PKT_TOO_SMALL);
 	}
 	if (tot < hlen)
 		goto inhdr_error;
@@ -133,7 +90,7 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		SNMP_INC(ctx, IpExt, InMcastPkts);
 		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
 			SNMP_INC(ctx, Ip, InAddrErrors);
-			return FP_DROP_IP_INADDRERRORS;
+			return fp_drop(p, FP_DROP_IP_INADDRERRORS);
 		}
 		p->ip_cast = FP_CAST_MULTICAST;
 	} else if (unlikely(fp_local_v4_bcast(l, dst))) {
@@ -143,7 +100,7 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		p->ip_cast = FP_CAST_UNICAST;
 	} else {
 		SNMP_INC(ctx, Ip, InAddrErrors);
-		return FP_DROP_IP_INADDRERRORS;
+		return fp_drop(p, FP_DROP_IP_INADDRERRORS);
 	}
 
 	frag = fp_get16(ip + 6);
@@ -151,10 +108,10 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		SNMP_INC(ctx, Ip, ReasmReqds);
 		if (ctx->reasm == NULL) {
 			SNMP_INC(ctx, Ip, ReasmFails);
-			return FP_DROP_FRAG_FAILED;
+			return fp_drop(p, FP_DROP_FRAG_FAILED);
 		}
-		if (fp_rx_reasm(ctx, p, FP_AF_INET) == FP_V_HELD)
-			return FP_V_HELD;
+		if (fp_rx_reasm(ctx, p, FP_AF_INET) == FP_E_HELD)
+			return FP_E_HELD;
 		SNMP_INC(ctx, Ip, ReasmOKs);
 		/* the datagram has the first fragment's header, whose
 		 * options may be longer than the last fragment's */
@@ -163,57 +120,9 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		p->dst = ip + 16;
 		p->l4_len = p->len - p->l2_len - p->l3_len;
 	}
-	return fp_rx_l4(ctx, p);
+	return FP_E_L4;
 
 inhdr_error:
 	SNMP_INC(ctx, Ip, InHdrErrors);
-	return FP_DROP_IP_INHDR;
-}
-
-/* ---- ICMP ---- */
-
-int
-fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
-{
-	uint8_t *icmp = fp_pkt_l4(p);
-
-	SNMP_INC(ctx, Icmp, InMsgs);
-	if (fp_fold64(fp_l4_raw(p)) != 0xffff) {
-		SNMP_INC(ctx, Icmp, InCsumErrors);
-		SNMP_INC(ctx, Icmp, InErrors);
-		return FP_DROP_ICMP_CSUM;
-	}
-	if (p->l4_len < 8 || fp_pkt_l4_seg(p) < 8) {
-		SNMP_INC(ctx, Icmp, InErrors);
-		return FP_DROP_PKT_TOO_SMALL;
-	}
-	if (icmp[0] > NR_ICMP_TYPES)
-		goto error_proto;
-	if (icmp[0] == 0) {
-		SNMP_INC(ctx, Icmp, InEchoReps);
-		return FP_V_DELIVER;
-	}
-	if (icmp[0] != 8)
-		return FP_V_DELIVER;           /* consumed */
-	SNMP_INC(ctx, Icmp, InEchos);
-	/* icmp_echo_ignore_broadcasts, Linux's default */
-	if (p->ip_cast != FP_CAST_UNICAST) {
-		SNMP_INC(ctx, Icmp, InErrors);
-		return FP_DROP_INVALID_PROTO;
-	}
-	if (p->m->nb_segs != 1)
-		return FP_V_DELIVER;           /* a reassembled ping: not echoed */
-	/* echo reply in place */
-	fp_reply_ip(ctx, p);
-	icmp = fp_pkt_l4(p);
-	icmp[0] = 0;
-	icmp[2] = icmp[3] = 0;
-	*(uint16_t *)(void *)(icmp + 2) =
-		fp_csum_field(__rte_raw_cksum(icmp, p->l4_len, 0));
-	p->meta.kind = FP_TX_ICMP_ECHO;
-	return FP_V_TX;
-
-error_proto:
-	SNMP_INC(ctx, Icmp, InErrors);
-	return FP_DROP_UNHANDLED_PROTO;
+	return fp_drop(p, FP_DROP_IP_INHDR);
 }

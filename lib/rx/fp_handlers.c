@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The built-in actions, on the same interface as users' handlers.
+ */
+#include <stddef.h>
+
+#include "fp_handlers.h"
+#include "fp_seq.h"
+
+/* count: every datagram taken; fastpath counts datagrams and bytes. */
+static void
+count_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
+		uint8_t *verdicts, uint64_t *counters)
+{
+	uint16_t i;
+
+	(void)state;
+	(void)conf;
+	(void)d;
+	(void)counters;
+	for (i = 0; i < n; i++)
+		verdicts[i] = FP_VERDICT_CONSUMED;
+}
+
+/* seq: the tracker's counters, in the order of struct fp_seq_stats. */
+static const char *const seq_counters[] = { "gaps", "lost", "reordered",
+	"duplicates", "sources", "evictions", "malformed", NULL };
+_Static_assert(sizeof(struct fp_seq_stats) == 7 * sizeof(uint64_t) &&
+	offsetof(struct fp_seq_stats, malformed) == 6 * sizeof(uint64_t),
+	"seq counters follow struct fp_seq_stats");
+
+static void
+seq_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
+		uint8_t *verdicts, uint64_t *counters)
+{
+	const struct fp_listener *l = conf;
+	struct fp_seq_stats *st = (struct fp_seq_stats *)counters;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *num = d[i].payload + l->seq_offset;
+		struct fp_seq_key key;
+		uint64_t seq = 0;
+		unsigned int k;
+
+		verdicts[i] = FP_VERDICT_CONSUMED;
+		if ((uint32_t)l->seq_offset + l->seq_size > d[i].seg_len) {
+			st->malformed++;        /* too short to hold the number */
+			continue;
+		}
+		for (k = 0; k < l->seq_size; k++)
+			seq = seq << 8 | num[l->seq_le ? l->seq_size - 1 - k : k];
+		key.listener = l->id;
+		key.family = d[i].family;
+		key.port = d[i].sport;
+		key.addr = d[i].src;
+		if (fp_seq_track(state, &key, seq, l->seq_size * 8u, st) >= 0)
+			st->evictions++;
+	}
+}
+
+/* echo (RFC 862): back to the sender, never to a group or a broadcast. */
+static void
+echo_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
+		uint8_t *verdicts, uint64_t *counters)
+{
+	uint16_t i;
+
+	(void)state;
+	(void)conf;
+	(void)counters;
+	for (i = 0; i < n; i++)
+		verdicts[i] = d[i].cast == FP_DGRAM_UNICAST ? FP_VERDICT_REPLY :
+			FP_VERDICT_CONSUMED;
+}
+
+static const struct fp_handler builtin[] = {
+	[FP_ACT_COUNT] = { FP_HANDLER_ABI_VERSION, "count", NULL, count_burst },
+	[FP_ACT_SEQ] = { FP_HANDLER_ABI_VERSION, "seq", seq_counters, seq_burst },
+	[FP_ACT_ECHO] = { FP_HANDLER_ABI_VERSION, "echo", NULL, echo_burst },
+};
+
+const struct fp_handler *
+fp_handler_builtin(unsigned int action)
+{
+	return action < sizeof(builtin) / sizeof(builtin[0]) ?
+		&builtin[action] : &builtin[FP_ACT_COUNT];
+}

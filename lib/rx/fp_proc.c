@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The burst: every packet walks the stages from one table (each stage
+ * returns the next edge, none calls another), datagrams for listeners are
+ * handed to their handlers once per burst and listener, then every frame
+ * is settled in arrival order and the burst's counters are posted once.
+ */
+#include <rte_prefetch.h>
+
+#include "fp_handlers.h"
+#include "fp_reply.h"
+#include "fp_rx.h"
+#include "fp_udp.h"
+
+/* Packets ahead whose headers are prefetched: about one L2-miss latency
+ * of processing (DPDK's l3fwd uses 3). */
+#define PREFETCH_AHEAD 3
+
+typedef enum fp_edge (*stage_fn)(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+
+static const stage_fn stages[FP_E_NB_STAGES] = {
+	[FP_E_L2] = fp_rx_l2,
+	[FP_E_ARP] = fp_rx_arp,
+	[FP_E_IP4] = fp_rx_ipv4,
+	[FP_E_IP6] = fp_rx_ipv6,
+	[FP_E_L4] = fp_rx_l4,
+	[FP_E_UDP] = fp_rx_udp,
+	[FP_E_TCP] = fp_rx_tcp,
+	[FP_E_ICMP] = fp_rx_icmp,
+	[FP_E_ICMP6] = fp_rx_icmp6,
+};
+
+/* The packets of the burst being processed (one burst at a time per
+ * thread), and the views handed to handlers. */
+static __thread struct fp_pkt pk[FP_BURST_MAX];
+static __thread struct fp_dgram views[FP_BURST_MAX];
+static __thread uint16_t view_pkt[FP_BURST_MAX];
+static __thread uint8_t verdicts[FP_BURST_MAX];
+
+void
+fp_proc_ctx_init(struct fp_proc_ctx *ctx, struct fp_lcore_stats *ls,
+		const struct fp_rx_conf *conf, struct fp_seq_table *seq)
+{
+	unsigned int i;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->lstats = ls;
+	ctx->conf = conf;
+	for (i = 0; i < conf->listen.n; i++)
+		if (conf->listen.l[i].action == FP_ACT_SEQ)
+			ctx->hstate[i] = seq;
+}
+
+void
+fp_proc_count_drop(struct fp_proc_ctx *ctx, struct fp_burst *out,
+		enum fp_drop_reason reason, uint16_t frames)
+{
+	FP_STAT_ADD(ctx->lstats->drop_reason[reason], frames);
+	out->drops += frames;
+	if (fp_drop_is_resource(reason))
+		out->res_drops += frames;
+}
+
+/* Post the burst's counters into the lcore's, once, and clear them. */
+static void
+post(struct fp_proc_ctx *ctx)
+{
+	struct fp_lcore_stats *ls = ctx->lstats;
+	unsigned int w;
+	uint64_t t;
+
+	for (w = 0; w < RTE_DIM(ctx->bc.dirty); w++) {
+		uint64_t d = ctx->bc.dirty[w];
+
+		while (d != 0) {
+			unsigned int c = w * 64 + (unsigned int)__builtin_ctzll(d);
+			uint64_t *dst = c < FP_BC_DROP ? &ls->snmp[c - FP_BC_SNMP] :
+				&ls->drop_reason[c - FP_BC_DROP];
+
+			FP_STAT_ADD(*dst, ctx->bc.v[c]);
+			ctx->bc.v[c] = 0;
+			d &= d - 1;
+		}
+		ctx->bc.dirty[w] = 0;
+	}
+	for (t = ctx->touched; t != 0; t &= t - 1) {
+		unsigned int id = (unsigned int)__builtin_ctzll(t);
+		struct fp_burst_listener *b = &ctx->bl[id];
+		struct fp_listener_stats *s = &ls->listener[id];
+
+		if (b->datagrams != 0)
+			FP_STAT_ADD(s->datagrams, b->datagrams);
+		if (b->bytes != 0)
+			FP_STAT_ADD(s->bytes, b->bytes);
+		if (b->drops != 0)
+			FP_STAT_ADD(s->drops, b->drops);
+		if (b->echoed != 0)
+			FP_STAT_ADD(s->echoed, b->echoed);
+		memset(b, 0, sizeof(*b));
+	}
+	ctx->touched = 0;
+}
+
+static inline void
+drop_frames(struct fp_proc_ctx *ctx, struct fp_burst *out,
+		enum fp_drop_reason reason, uint16_t frames)
+{
+	fp_bc_add(ctx, FP_BC_DROP + reason, frames);
+	out->drops += frames;
+	if (fp_drop_is_resource(reason))
+		out->res_drops += frames;
+}
+
+/* The view a handler gets of listener datagram p. */
+static void
+make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
+		struct fp_dgram *v)
+{
+	const uint8_t *u = fp_pkt_l4(p);
+	uint32_t seg = fp_pkt_l4_seg(p);
+
+	v->payload = u + 8;
+	v->len = p->l4_len - 8;
+	v->seg_len = seg > 8 ? seg - 8 : 0;
+	v->src = p->src;
+	v->dst = p->dst;
+	v->sport = fp_get16(u);
+	v->dport = fp_get16(u + 2);
+	v->family = p->family == FP_AF_INET ? 4 : 6;
+	v->cast = p->ip_cast;
+	v->frames = p->frames;
+	v->rx_port = ctx->port;
+	v->rx_queue = ctx->queue;
+	v->timestamp = ctx->now;
+	v->mbuf = p->m;
+}
+
+/* Apply a handler's verdict v to listener datagram p. */
+static void
+apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v)
+{
+	struct fp_burst_listener *b = &ctx->bl[p->listener];
+
+	if (v == FP_VERDICT_DROP_FULL) {
+		/* a full socket buffer: __udp_queue_rcv_skb's ENOMEM path */
+		b->drops++;
+		UDP_INC(ctx, p, RcvbufErrors);
+		UDP_INC(ctx, p, InErrors);
+		p->edge = fp_drop(p, FP_DROP_FULL_RING);
+		return;
+	}
+	UDP_INC(ctx, p, InDatagrams);
+	b->datagrams++;
+	b->bytes += p->l4_len - 8;
+	p->edge = FP_E_DELIVER;
+	if (v != FP_VERDICT_REPLY)
+		return;
+	/* single frames only: fastpath does not fragment replies */
+	if (p->m->nb_segs != 1 ||
+			p->l3_len + p->l4_len > ctx->conf->port[ctx->port].mtu) {
+		b->drops++;
+		p->edge = fp_drop(p, FP_DROP_PKT_TOO_BIG);
+		return;
+	}
+	fp_reply_udp(ctx, p);
+	p->meta.kind = p->family == FP_AF_INET ? FP_TX_UDP4_ECHO : FP_TX_UDP6_ECHO;
+	p->meta.listener = p->listener;
+	p->edge = FP_E_TX;
+}
+
+/*
+ * Hand every listener its datagrams of the burst, as one vector, and apply
+ * the verdicts. first[] / next[] chain each listener's packets in arrival
+ * order.
+ */
+static void
+run_handlers(struct fp_proc_ctx *ctx, const uint16_t *first, const uint16_t *next,
+		uint64_t listeners)
+{
+	const struct fp_listen_table *t = &ctx->conf->listen;
+
+	for (; listeners != 0; listeners &= listeners - 1) {
+		unsigned int id = (unsigned int)__builtin_ctzll(listeners);
+		const struct fp_listener *l = &t->l[id];
+		const struct fp_handler *h = fp_handler_builtin(l->action);
+		struct fp_listener_stats *ls = &ctx->lstats->listener[id];
+		uint64_t counters[FP_HANDLER_MAX_COUNTERS] = { 0 };
+		uint16_t n = 0, i, k;
+
+		for (i = first[id]; i != UINT16_MAX; i = next[i]) {
+			make_view(ctx, &pk[i], &views[n]);
+			view_pkt[n++] = i;
+		}
+		h->burst(ctx->hstate[id], l, views, n, verdicts, counters);
+		for (k = 0; k < n; k++)
+			apply(ctx, &pk[view_pkt[k]], verdicts[k]);
+		for (k = 0; k < FP_HANDLER_MAX_COUNTERS; k++)
+			if (counters[k] != 0)
+				FP_STAT_ADD(ls->counters[k], counters[k]);
+		fp_burst_touch(ctx, (int)id);
+	}
+}
+
+static inline void
+pkt_init(struct fp_pkt *p, struct rte_mbuf *m)
+{
+	p->m = m;
+	p->l2 = rte_pktmbuf_mtod(m, uint8_t *);
+	p->seg = m->data_len;
+	p->len = m->pkt_len;
+	p->l3_len = 0;
+	p->frames = 1;
+	p->released = 0;
+	p->meta.kind = 0;
+	p->meta.listener = 0;
+}
+
+void
+fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+		struct fp_burst *out)
+{
+	uint16_t first[FP_MAX_LISTENERS], last[FP_MAX_LISTENERS];
+	uint16_t next[FP_BURST_MAX];
+	uint64_t listeners = 0, bytes = 0;
+	uint16_t i, nb_free = 0;
+
+	out->nb_tx = 0;
+	out->delivered = 0;
+	out->drops = 0;
+	out->res_drops = 0;
+	out->held = 0;
+	out->released = 0;
+	out->tx_frames = 0;
+	for (i = 0; i < RTE_MIN(n, (uint16_t)PREFETCH_AHEAD); i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	/* 1. every packet through the stages, to its edge */
+	for (i = 0; i < n; i++) {
+		struct fp_pkt *p = &pk[i];
+		enum fp_edge e = FP_E_L2;
+
+		/* prefetch a later packet's headers while this one runs */
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD],
+					void *));
+		pkt_init(p, pkts[i]);
+		bytes += p->len;
+		while (e < FP_E_NB_STAGES)
+			e = stages[e](ctx, p);
+		p->edge = (uint8_t)e;
+		if (e == FP_E_LISTENER) {
+			unsigned int id = p->listener;
+
+			next[i] = UINT16_MAX;
+			if (listeners & (1ull << id))
+				next[last[id]] = i;
+			else
+				first[id] = i;
+			last[id] = i;
+			listeners |= 1ull << id;
+		}
+	}
+	/* 2. the listeners' handlers, once per listener */
+	if (listeners != 0)
+		run_handlers(ctx, first, next, listeners);
+	/* 3. every frame settled, in arrival order */
+	for (i = 0; i < n; i++) {
+		struct fp_pkt *p = &pk[i];
+
+		out->released += p->released;
+		switch (p->edge) {
+		case FP_E_DELIVER:
+			out->delivered += p->frames;
+			pkts[nb_free++] = p->m;
+			break;
+		case FP_E_TX:
+			p->meta.frames = p->frames;
+			out->tx_meta[out->nb_tx] = p->meta;
+			out->tx[out->nb_tx++] = p->m;
+			out->tx_frames += p->frames;
+			break;
+		case FP_E_HELD:
+			out->held++;   /* the reassembly table owns it now */
+			break;
+		default:
+			drop_frames(ctx, out, p->reason, p->frames);
+			pkts[nb_free++] = p->m;
+			break;
+		}
+	}
+	out->bytes = bytes;
+	out->nb_free = nb_free;
+	post(ctx);
+}
+
+void
+fp_proc_tx_done(struct fp_proc_ctx *ctx, struct fp_burst *out, uint16_t sent,
+		bool no_txq)
+{
+	enum fp_drop_reason reason = no_txq ? FP_DROP_NO_TX_QUEUE :
+		FP_DROP_FULL_RING;
+	uint16_t i;
+
+	for (i = 0; i < out->nb_tx; i++) {
+		const struct fp_tx_meta *t = &out->tx_meta[i];
+		struct fp_burst_listener *b;
+		bool ok = i < sent;
+
+		switch (t->kind) {
+		case FP_TX_ICMP_ECHO:
+			if (ok) {
+				SNMP_INC(ctx, Icmp, OutMsgs);
+				SNMP_INC(ctx, Icmp, OutEchoReps);
+			}
+			break;
+		case FP_TX_ICMP6_ECHO:
+			if (ok) {
+				SNMP_INC(ctx, Icmp6, OutMsgs);
+				SNMP_INC(ctx, Icmp6, OutEchoReplies);
+			}
+			break;
+		case FP_TX_NDP_NA:
+			if (ok) {
+				SNMP_INC(ctx, Icmp6, OutMsgs);
+				SNMP_INC(ctx, Icmp6, OutNeighborAdvertisements);
+			}
+			break;
+		case FP_TX_UDP4_ECHO:
+		case FP_TX_UDP6_ECHO:
+			/* only UDP replies belong to a listener */
+			b = &ctx->bl[t->listener % FP_MAX_LISTENERS];
+			fp_burst_touch(ctx, t->listener % FP_MAX_LISTENERS);
+			if (ok) {
+				b->echoed++;
+				if (t->kind == FP_TX_UDP4_ECHO)
+					SNMP_INC(ctx, Udp, OutDatagrams);
+				else
+					SNMP_INC(ctx, Udp6, OutDatagrams);
+			} else {
+				b->drops++;
+				if (t->kind == FP_TX_UDP4_ECHO)
+					SNMP_INC(ctx, Udp, SndbufErrors);
+				else
+					SNMP_INC(ctx, Udp6, SndbufErrors);
+			}
+			break;
+		default:
+			break;
+		}
+		if (!ok) {
+			out->tx_frames -= t->frames;
+			drop_frames(ctx, out, reason, t->frames);
+		}
+	}
+	post(ctx);
+}

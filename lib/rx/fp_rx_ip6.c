@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The IPv6 stage, with the checks and counters of Linux's ipv6_rcv and
+ * ip6_input_finish: the extension header walk and reassembly; local
+ * delivery goes on at the upper-layer dispatch (FP_E_L4).
+ */
+#include "fp_rx.h"
+
+#define NH_HOP 0
+#define NH_ROUTING 43
+#define NH_FRAGMENT 44
+#define NH_DEST 60
+#define MAX_EXT_HEADERS 8
+
+
+/* Hop-by-hop or destination options (RFC 8200 4.2): the TLVs must fill
+ * the header exactly; an unknown option whose action bits say discard
+ * discards the packet. */
+static bool
+tlv_ok(const uint8_t *h, unsigned int len)
+{
+	unsigned int i = 2;
+
+	while (i < len) {
+		uint8_t type = h[i];
+
+		if (type == 0) {                    /* Pad1 */
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || i + 2u + h[i + 1] > len)
+			return false;
+		if (type != 1 && type != 5 && (type >> 6) != 0)
+			return false;                   /* PadN, router alert known */
+		i += 2u + h[i + 1];
+	}
+	return true;
+}
+
+static enum fp_edge
+bad_exthdr(struct fp_proc_ctx *ctx, struct fp_pkt *p)
+{
+	SNMP_INC(ctx, Ip6, InHdrErrors);
+	return fp_drop(p, FP_DROP_IPV6_BAD_EXTHDR);
+}
+
+/* Walk the extension headers from p->l3_len with next header nh, up to
+ * the upper-layer protocol; reassemble fragments. */
+static enum fp_edge
+walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
+{
+	unsigned int n;
+	bool fragmented = false;
+	uint8_t *ip = fp_pkt_l3(p);
+	uint32_t end = 40u + fp_get16(ip + 4);       /* end of the payload */
+
+	for (n = 0; n < MAX_EXT_HEADERS; n++) {
+		uint32_t off = p->l3_len, hl;
+		const uint8_t *h = ip + off;
+
+		switch (nh) {
+		case NH_HOP:
+		case NH_DEST:
+		case NH_ROUTING:
+			if (nh == NH_HOP && off != 40)
+				return bad_exthdr(ctx, p);   /* HBH only first */
+			if (off + 8 > end || p->l2_len + off + 8 > p->seg)
+				return bad_exthdr(ctx, p);
+			hl = (h[1] + 1u) * 8;
+			if (off + hl > end || p->l2_len + off + hl > p->seg)
+				return bad_exthdr(ctx, p);
+			if (nh != NH_ROUTING && !tlv_ok(h, hl))
+				return bad_exthdr(ctx, p);
+			/* segments left: we would have to forward it */
+			if (nh == NH_ROUTING && h[3] != 0)
+				return bad_exthdr(ctx, p);
+			nh = h[0];
+			p->l3_len = (uint16_t)(off + hl);
+			continue;
+		case NH_FRAGMENT: {
+			uint16_t fo;
+
+			/* one fragment header per packet: a second one (in a
+			 * reassembled datagram, or after an atomic fragment) is
+			 * a header error, as ipv6_frag_rcv's IP6SKB_FRAGMENTED
+			 * check makes it (before ReasmReqds) */
+			if (fragmented)
+				return bad_exthdr(ctx, p);
+			if (off + 8 > end || p->l2_len + off + 8 > p->seg)
+				return bad_exthdr(ctx, p);
+			fragmented = true;
+			fo = fp_get16(h + 2);
+			if ((fo & 0xfff9) == 0) {         /* atomic fragment */
+				nh = h[0];
+				p->l3_len = (uint16_t)(off + 8);
+				continue;
+			}
+			SNMP_INC(ctx, Ip6, ReasmReqds);
+			/* DPDK reassembles a fragment header right after the
+			 * fixed header only */
+			if (ctx->reasm == NULL || off != 40) {
+				SNMP_INC(ctx, Ip6, ReasmFails);
+				return fp_drop(p, FP_DROP_FRAG_FAILED);
+			}
+			p->l3_len = (uint16_t)(off + 8);
+			if (fp_rx_reasm(ctx, p, FP_AF_INET6) == FP_E_HELD)
+				return FP_E_HELD;
+			SNMP_INC(ctx, Ip6, ReasmOKs);
+			/* the datagram comes back without its fragment header */
+			ip = fp_pkt_l3(p);
+			p->src = ip + 8;
+			p->dst = ip + 24;
+			p->l3_len = 40;
+			end = 40u + fp_get16(ip + 4);
+			nh = ip[6];
+			continue;
+		}
+		default:
+			goto upper;
+		}
+	}
+	return bad_exthdr(ctx, p);        /* too long a chain, or a loop */
+upper:
+	p->proto = nh;
+	p->l4_len = end - p->l3_len;
+	return FP_E_L4;
+}
+
+enum fp_edge
+fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
+{
+	const struct fp_local *l = &ctx->conf->local;
+	uint8_t *ip = fp_pkt_l3(p);
+	uint32_t avail = p->seg - p->l2_len, plen = p->len - p->l2_len, pl;
+
+	SNMP_INC(ctx, Ip6, InReceives);
+	if (avail < 40) {
+		SNMP_INC(ctx, Ip6, InHdrErrors);
+		return fp_drop(p, FP_DROP_IP_INHDR);
+	}
+	if ((ip[0] >> 4) != 6) {
+		SNMP_INC(ctx, Ip6, InHdrErrors);
+		return fp_drop(p, FP_DROP_UNHANDLED_PROTO);   /* as ipv6_rcv does */
+	}
+	pl = fp_get16(ip + 4);
+	if (pl == 0 && ip[6] == NH_HOP) {     /* jumbogram: not supported */
+		SNMP_INC(ctx, Ip6, InHdrErrors);
+		return fp_drop(p, FP_DROP_IP_INHDR);
+	}
+	if (40 + pl > plen) {
+		SNMP_INC(ctx, Ip6, InTruncatedPkts);
+		return fp_drop(p, FP_DROP_PKT_TOO_SMALL);
+	}
+	p->len = p->l2_len + 40 + pl;         /* padding is not the packet */
+	if (p->seg > p->len)
+		p->seg = p->len;
+	p->family = FP_AF_INET6;
+	p->src = ip + 8;
+	p->dst = ip + 24;
+	p->l3_len = 40;
+	if (ip[24] == 0xff) {
+		struct fp_ip g = { .family = FP_AF_INET6 };
+
+		memcpy(g.b, ip + 24, 16);
+		SNMP_INC(ctx, Ip6, InMcastPkts);
+		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
+			SNMP_INC(ctx, Ip6, InAddrErrors);
+			return fp_drop(p, FP_DROP_IP_INADDRERRORS);
+		}
+		p->ip_cast = FP_CAST_MULTICAST;
+	} else if (fp_local_v6(l, ip + 24)) {
+		p->ip_cast = FP_CAST_UNICAST;
+	} else {
+		SNMP_INC(ctx, Ip6, InAddrErrors);
+		return fp_drop(p, FP_DROP_IP_INADDRERRORS);
+	}
+	return walk(ctx, p, ip[6]);
+}

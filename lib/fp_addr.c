@@ -87,6 +87,7 @@ fp_local_add(struct fp_local *l, const char *s, char *err, size_t errlen)
 		l->v4[l->nb_v4] = a;
 		l->v4_bcast[l->nb_v4] = prefix <= 30 ? (a | ~mask) : 0;
 		l->nb_v4++;
+		l->host = true;
 	} else {
 		unsigned int i;
 		static const uint8_t zero[16];
@@ -102,6 +103,7 @@ fp_local_add(struct fp_local *l, const char *s, char *err, size_t errlen)
 			return fp_err(err, errlen,
 				"--local-ip: more than %d IPv6 addresses", FP_MAX_LOCAL);
 		memcpy(l->v6[l->nb_v6++], ip.b, 16);
+		l->host = true;
 	}
 	return 0;
 }

@@ -24,6 +24,7 @@ struct fp_ip {
 };
 
 struct fp_local {
+	bool host;                          /* any address: see fp_local_host */
 	unsigned int nb_v4;
 	uint32_t v4[FP_MAX_LOCAL];          /* network order */
 	uint32_t v4_bcast[FP_MAX_LOCAL];    /* directed broadcast, or 0 */
@@ -55,7 +56,7 @@ int fp_local_join(struct fp_local *l, const struct fp_ip *group);
 static inline bool
 fp_local_host(const struct fp_local *l)
 {
-	return l->nb_v4 != 0 || l->nb_v6 != 0;
+	return l->host;                     /* nb_v4 != 0 || nb_v6 != 0 */
 }
 
 /* dst (network order) is one of our unicast IPv4 addresses; in sink mode

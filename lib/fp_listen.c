@@ -172,9 +172,11 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 			fp_local_join(local, &l.addr) != 0)
 		return fp_err(err, errlen, "--listen: more than %d multicast groups",
 				FP_MAX_GROUPS);
-	l.next = t->head[l.port];
+	l.next = t->head[l.port] & ~FP_LISTEN_ONLY_WILD;
 	l.id = (uint8_t)t->n;
 	t->l[t->n] = l;
 	t->head[l.port] = (uint8_t)(++t->n);
+	if (l.next == 0 && l.addr.family == FP_AF_NONE)
+		t->head[l.port] |= FP_LISTEN_ONLY_WILD;
 	return 0;
 }

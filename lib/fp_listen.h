@@ -15,6 +15,8 @@
 #include "fp_addr.h"
 
 #define FP_MAX_LISTENERS 64
+#define FP_LISTEN_ONLY_WILD 0x80
+_Static_assert(FP_MAX_LISTENERS < FP_LISTEN_ONLY_WILD, "head[] holds index + 1 and a flag");
 
 enum fp_action { FP_ACT_COUNT, FP_ACT_SEQ, FP_ACT_ECHO };
 
@@ -33,7 +35,9 @@ struct fp_listener {
 struct fp_listen_table {
 	unsigned int n;
 	struct fp_listener l[FP_MAX_LISTENERS];
-	uint8_t head[65536];      /* by port: first listener + 1, 0: none */
+	/* by port: first listener + 1, 0: none; FP_LISTEN_ONLY_WILD set when
+	 * that listener is the port's only one and has no address */
+	uint8_t head[65536];
 };
 
 /* Parse one --listen value and add it; joins multicast groups in local.
@@ -49,6 +53,9 @@ fp_listen_lookup(const struct fp_listen_table *t, unsigned int family,
 {
 	unsigned int i = t->head[port];
 	int wild = -1;
+
+	if (i & FP_LISTEN_ONLY_WILD)          /* the common case: *:port */
+		return (int)(i & ~FP_LISTEN_ONLY_WILD) - 1;
 
 	while (i != 0) {
 		const struct fp_listener *l = &t->l[i - 1];

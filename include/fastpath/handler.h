@@ -88,6 +88,8 @@ struct fp_handler {
 	 * this lcore's state for the listener, conf the listener's
 	 * configuration (both as set up with the listener); counters[] are
 	 * this lcore's counters for the listener. Set verdicts[0..n).
+	 * NULL: every datagram is consumed, and fastpath builds no views (a
+	 * handler that only counts, such as the built-in count).
 	 */
 	void (*burst)(void *lcore_state, const void *conf, struct fp_dgram *d,
 			uint16_t n, uint8_t *verdicts, uint64_t *counters);

@@ -7,21 +7,6 @@
 #include "fp_handlers.h"
 #include "fp_seq.h"
 
-/* count: every datagram taken; fastpath counts datagrams and bytes. */
-static void
-count_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
-		uint8_t *verdicts, uint64_t *counters)
-{
-	uint16_t i;
-
-	(void)state;
-	(void)conf;
-	(void)d;
-	(void)counters;
-	for (i = 0; i < n; i++)
-		verdicts[i] = FP_VERDICT_CONSUMED;
-}
-
 /* seq: the tracker's counters, in the order of struct fp_seq_stats. */
 static const char *const seq_counters[] = { "gaps", "lost", "reordered",
 	"duplicates", "sources", "evictions", "malformed", NULL };
@@ -74,15 +59,10 @@ echo_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
 			FP_VERDICT_CONSUMED;
 }
 
-static const struct fp_handler builtin[] = {
-	[FP_ACT_COUNT] = { FP_HANDLER_ABI_VERSION, "count", NULL, count_burst },
+const struct fp_handler fp_builtin_handlers[FP_ACT_ECHO + 1] = {
+	/* count: no burst function, every datagram is taken; fastpath counts
+	 * datagrams and bytes */
+	[FP_ACT_COUNT] = { FP_HANDLER_ABI_VERSION, "count", NULL, NULL },
 	[FP_ACT_SEQ] = { FP_HANDLER_ABI_VERSION, "seq", seq_counters, seq_burst },
 	[FP_ACT_ECHO] = { FP_HANDLER_ABI_VERSION, "echo", NULL, echo_burst },
 };
-
-const struct fp_handler *
-fp_handler_builtin(unsigned int action)
-{
-	return action < sizeof(builtin) / sizeof(builtin[0]) ?
-		&builtin[action] : &builtin[FP_ACT_COUNT];
-}

@@ -11,8 +11,15 @@
 
 #include "fp_listen.h"
 
-/* The handler of a built-in action (enum fp_action). */
-const struct fp_handler *fp_handler_builtin(unsigned int action);
+/* The built-in handlers, by enum fp_action. */
+extern const struct fp_handler fp_builtin_handlers[FP_ACT_ECHO + 1];
+
+/* The handler of listener l. */
+static inline const struct fp_handler *
+fp_handler_of(const struct fp_listener *l)
+{
+	return &fp_builtin_handlers[l->action <= FP_ACT_ECHO ? l->action : 0];
+}
 
 /* Its counter names, NULL-ended (none: an empty list). */
 static inline const char *const *

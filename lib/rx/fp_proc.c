@@ -5,6 +5,8 @@
  * handed to their handlers once per burst and listener, then every frame
  * is settled in arrival order and the burst's counters are posted once.
  */
+#include <limits.h>
+
 #include <rte_prefetch.h>
 
 #include "fp_handlers.h"
@@ -135,70 +137,246 @@ make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
 	v->mbuf = p->m;
 }
 
-/* Apply a handler's verdict v to listener datagram p. */
-static void
+/*
+ * Apply a handler's verdict v to listener datagram p. Taken datagrams are
+ * counted by the caller (Udp InDatagrams, the listener's datagrams and
+ * bytes), in one add per listener and burst; returns whether p was taken.
+ */
+static bool
 apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v)
 {
 	struct fp_burst_listener *b = &ctx->bl[p->listener];
 
-	if (v == FP_VERDICT_DROP_FULL) {
+	if (unlikely(v == FP_VERDICT_DROP_FULL)) {
 		/* a full socket buffer: __udp_queue_rcv_skb's ENOMEM path */
 		b->drops++;
 		UDP_INC(ctx, p, RcvbufErrors);
 		UDP_INC(ctx, p, InErrors);
 		p->edge = fp_drop(p, FP_DROP_FULL_RING);
-		return;
+		return false;
 	}
-	UDP_INC(ctx, p, InDatagrams);
-	b->datagrams++;
-	b->bytes += p->l4_len - 8;
 	p->edge = FP_E_DELIVER;
 	if (v != FP_VERDICT_REPLY)
-		return;
+		return true;
 	/* single frames only: fastpath does not fragment replies */
 	if (p->m->nb_segs != 1 ||
 			p->l3_len + p->l4_len > ctx->conf->port[ctx->port].mtu) {
 		b->drops++;
 		p->edge = fp_drop(p, FP_DROP_PKT_TOO_BIG);
-		return;
+		return true;
 	}
 	fp_reply_udp(ctx, p);
 	p->meta.kind = p->family == FP_AF_INET ? FP_TX_UDP4_ECHO : FP_TX_UDP6_ECHO;
 	p->meta.listener = p->listener;
 	p->edge = FP_E_TX;
+	return true;
+}
+
+/* Datagram p was taken by its listener: into the burst's counts. */
+static inline void
+taken(const struct fp_pkt *p, uint32_t *v6, uint64_t *bytes)
+{
+	*v6 += p->family == FP_AF_INET6;
+	*bytes += p->l4_len - 8;
 }
 
 /*
- * Hand every listener its datagrams of the burst, as one vector, and apply
- * the verdicts. first[] / next[] chain each listener's packets in arrival
- * order.
+ * Hand every listener with a burst function its datagrams of the burst, as
+ * one vector, and apply the verdicts. first[] / next[] chain each
+ * listener's packets in arrival order. Returns how many datagrams were not
+ * simply delivered.
  */
-static void
+static uint32_t
 run_handlers(struct fp_proc_ctx *ctx, const uint16_t *first, const uint16_t *next,
 		uint64_t listeners)
 {
 	const struct fp_listen_table *t = &ctx->conf->listen;
+	uint32_t other = 0;
 
 	for (; listeners != 0; listeners &= listeners - 1) {
 		unsigned int id = (unsigned int)__builtin_ctzll(listeners);
 		const struct fp_listener *l = &t->l[id];
-		const struct fp_handler *h = fp_handler_builtin(l->action);
+		struct fp_burst_listener *b = &ctx->bl[id];
 		struct fp_listener_stats *ls = &ctx->lstats->listener[id];
 		uint64_t counters[FP_HANDLER_MAX_COUNTERS] = { 0 };
-		uint16_t n = 0, i, k;
+		uint32_t n = 0, v6 = 0;
+		uint64_t bytes = 0;
+		uint16_t i, k, nv = 0;
 
 		for (i = first[id]; i != UINT16_MAX; i = next[i]) {
-			make_view(ctx, &pk[i], &views[n]);
-			view_pkt[n++] = i;
+			make_view(ctx, &pk[i], &views[nv]);
+			view_pkt[nv++] = i;
 		}
-		h->burst(ctx->hstate[id], l, views, n, verdicts, counters);
-		for (k = 0; k < n; k++)
-			apply(ctx, &pk[view_pkt[k]], verdicts[k]);
+		fp_handler_of(l)->burst(ctx->hstate[id], l, views, nv, verdicts,
+				counters);
+		for (k = 0; k < nv; k++) {
+			struct fp_pkt *p = &pk[view_pkt[k]];
+
+			if (apply(ctx, p, verdicts[k])) {
+				taken(p, &v6, &bytes);
+				n++;
+			}
+			other += p->edge != FP_E_DELIVER;
+		}
 		for (k = 0; k < FP_HANDLER_MAX_COUNTERS; k++)
 			if (counters[k] != 0)
 				FP_STAT_ADD(ls->counters[k], counters[k]);
+		b->datagrams += n;
+		b->bytes += bytes;
+		if (n != v6)
+			fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Udp_InDatagrams, n - v6);
+		if (v6 != 0)
+			fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Udp6_InDatagrams, v6);
 		fp_burst_touch(ctx, (int)id);
 	}
+	return other;
+}
+
+static __rte_always_inline uint64_t
+load32(const uint8_t *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+	return w;
+}
+
+/*
+ * The fast path's IPv4 header and UDP checksums (the datagram, ulen bytes
+ * at u, in the first segment): the PMD's word where it gave one, else
+ * computed, the addresses summed once for both (the header's and the
+ * pseudo header's).
+ */
+static __rte_always_inline bool
+csums_ok(const struct rte_mbuf *m, const uint8_t *ip, const uint8_t *u,
+		uint32_t ulen)
+{
+	uint64_t ipf = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+	uint64_t addrs = load32(ip + 12) + load32(ip + 16), acc;
+	int l4;
+
+	if (ipf == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		return false;
+	if (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+			!fp_sum_ok(load32(ip) + load32(ip + 4) + load32(ip + 8) + addrs))
+		return false;
+	if (u[6] == 0 && u[7] == 0)
+		return true;                  /* IPv4: no checksum sent */
+	l4 = fp_l4_offload(m);
+	if (l4 >= 0)
+		return l4 == 1;
+	acc = addrs + rte_cpu_to_be_16(17) + rte_cpu_to_be_32(ulen);
+	return fp_sum_ok(fp_sum(u, ulen, acc));
+}
+
+/*
+ * The common case in one inlined piece: an untagged IPv4 packet without
+ * options, not a fragment, carrying a UDP datagram to a unicast local
+ * address and a listener, checksums right. It makes exactly the checks
+ * the stages make for such a packet (l2, ipv4, l4, udp), in their order;
+ * anything else returns FP_E_L2 having counted nothing, and the stages
+ * take the packet from the start. The caller counts Ip InReceives and
+ * InDelivers for the packets it took.
+ */
+/* What the fast path may take on this burst's port: decided once per
+ * burst from the configuration. */
+enum fast_mode {
+	FAST_OFF,        /* FCS kept, or untagged frames filtered: stages only */
+	FAST_SINK,       /* any unicast MAC and address */
+	FAST_HOST,       /* the port's MAC, a local address */
+};
+
+static inline enum fast_mode
+fast_mode(const struct fp_proc_ctx *ctx)
+{
+	const struct fp_rx_conf *c = ctx->conf;
+
+	if (c->port[ctx->port].keep_crc ||
+			(c->vlan_filter && !fp_vlan_allowed(c, 0)))
+		return FAST_OFF;
+	return fp_local_host(&c->local) ? FAST_HOST : FAST_SINK;
+}
+
+static __rte_always_inline enum fp_edge
+fast_udp4(struct fp_proc_ctx *ctx, struct fp_pkt *p, enum fast_mode mode)
+{
+	const struct fp_rx_conf *c = ctx->conf;
+	uint8_t *l2 = p->l2, *ip = l2 + 14, *u = ip + 20;
+	uint32_t tot, ulen, dst;
+	int id;
+
+	/* unicast MAC; ethertype IPv4, version 4, no options: 08 00 45 */
+	if (unlikely(p->seg < 14 + 20 + 8 || (l2[0] & 1) ||
+			(load32(l2 + 12) & rte_cpu_to_be_32(0xffffff00)) !=
+			rte_cpu_to_be_32(0x08004500) ||
+			mode == FAST_OFF))
+		return FP_E_L2;
+	tot = fp_get16(ip + 2);
+	if (unlikely(tot < 20 + 8 || p->len - 14 < tot || ip[9] != 17 ||
+			(fp_get16(ip + 6) & 0x3fff) != 0))   /* MF or offset */
+		return FP_E_L2;
+	if (mode == FAST_HOST) {
+		memcpy(&dst, ip + 16, 4);
+		if (memcmp(l2, c->port[ctx->port].mac, 6) != 0 ||
+				(ip[16] & 0xf0) == 0xe0 ||
+				fp_local_v4_bcast(&c->local, dst) ||
+				!fp_local_v4(&c->local, dst))
+			return FP_E_L2;
+	} else if (unlikely((ip[16] & 0xf0) == 0xe0 ||
+			load32(ip + 16) == UINT32_MAX)) {
+		return FP_E_L2;               /* multicast or broadcast */
+	}
+	ulen = fp_get16(u + 4);
+	if (unlikely(ulen < 8 || ulen > tot - 20 || p->seg < 14 + 20 + ulen))
+		return FP_E_L2;
+	id = fp_listen_lookup(&c->listen, FP_AF_INET, ip + 16, fp_get16(u + 2));
+	if (unlikely(id < 0) || !csums_ok(p->m, ip, u, ulen))
+		return FP_E_L2;
+	p->len = 14 + tot;                   /* Ethernet padding is not IP */
+	if (p->seg > p->len)
+		p->seg = p->len;
+	p->l2_len = 14;
+	p->l3_len = 20;
+	p->l4_len = ulen;
+	p->family = FP_AF_INET;
+	p->proto = 17;
+	p->src = ip + 12;
+	p->dst = ip + 16;
+	p->ip_cast = FP_CAST_UNICAST;
+	p->listener = (uint8_t)id;
+	return FP_E_LISTENER;
+}
+
+/* Datagrams taken at once, for a run of packets to one listener. */
+struct take {
+	unsigned int id;          /* the listener, UINT_MAX: none */
+	bool all;                 /* its handler takes every datagram */
+	uint32_t n;
+	uint32_t v6;
+	uint64_t bytes;
+};
+
+/* Count the run so far into the burst's counts; start one for id. */
+static void
+take_switch(struct fp_proc_ctx *ctx, struct take *t, unsigned int id)
+{
+	if (t->n != 0) {
+		struct fp_burst_listener *b = &ctx->bl[t->id];
+
+		b->datagrams += t->n;
+		b->bytes += t->bytes;
+		if (t->n != t->v6)
+			fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Udp_InDatagrams, t->n - t->v6);
+		if (t->v6 != 0)
+			fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Udp6_InDatagrams, t->v6);
+		fp_burst_touch(ctx, (int)t->id);
+	}
+	t->id = id;
+	t->all = id < FP_MAX_LISTENERS &&
+		fp_handler_of(&ctx->conf->listen.l[id])->burst == NULL;
+	t->n = 0;
+	t->v6 = 0;
+	t->bytes = 0;
 }
 
 static inline void
@@ -211,8 +389,6 @@ pkt_init(struct fp_pkt *p, struct rte_mbuf *m)
 	p->l3_len = 0;
 	p->frames = 1;
 	p->released = 0;
-	p->meta.kind = 0;
-	p->meta.listener = 0;
 }
 
 void
@@ -222,7 +398,10 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	uint16_t first[FP_MAX_LISTENERS], last[FP_MAX_LISTENERS];
 	uint16_t next[FP_BURST_MAX];
 	uint64_t listeners = 0, bytes = 0;
-	uint16_t i, nb_free = 0;
+	uint16_t i, nb_free = 0, fast = 0;
+	struct take take = { .id = UINT_MAX };
+	uint32_t other = 0;      /* packets not simply one frame delivered */
+	const enum fast_mode mode = fast_mode(ctx);
 
 	out->nb_tx = 0;
 	out->delivered = 0;
@@ -244,11 +423,31 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 					void *));
 		pkt_init(p, pkts[i]);
 		bytes += p->len;
-		while (e < FP_E_NB_STAGES)
-			e = stages[e](ctx, p);
+		e = fast_udp4(ctx, p, mode);
+		if (likely(e == FP_E_LISTENER)) {
+			fast++;
+		} else {
+			pkt_init(p, pkts[i]);
+			while (e < FP_E_NB_STAGES)
+				e = stages[e](ctx, p);
+		}
 		p->edge = (uint8_t)e;
+		other += e != FP_E_LISTENER || p->frames != 1;
 		if (e == FP_E_LISTENER) {
 			unsigned int id = p->listener;
+
+			/* a listener whose handler takes every datagram (count)
+			 * takes it now; runs of one listener are counted in
+			 * locals (take) */
+			if (id != take.id)
+				take_switch(ctx, &take, id);
+			if (take.all) {
+				p->edge = FP_E_DELIVER;
+				take.n++;
+				take.v6 += p->family == FP_AF_INET6;
+				take.bytes += p->l4_len - 8;
+				continue;
+			}
 
 			next[i] = UINT16_MAX;
 			if (listeners & (1ull << id))
@@ -259,11 +458,23 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 			listeners |= 1ull << id;
 		}
 	}
+	if (fast != 0) {
+		fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Ip_InReceives, fast);
+		fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Ip_InDelivers, fast);
+	}
+	take_switch(ctx, &take, UINT_MAX);
 	/* 2. the listeners' handlers, once per listener */
 	if (listeners != 0)
-		run_handlers(ctx, first, next, listeners);
-	/* 3. every frame settled, in arrival order */
-	for (i = 0; i < n; i++) {
+		other += run_handlers(ctx, first, next, listeners);
+	/* 3. every frame settled, in arrival order; in the common case every
+	 * one is a single frame delivered, and pkts[] already says so */
+	i = 0;
+	if (other == 0) {
+		out->delivered = n;
+		nb_free = n;
+		i = n;
+	}
+	for (; i < n; i++) {
 		struct fp_pkt *p = &pk[i];
 
 		out->released += p->released;

@@ -119,12 +119,11 @@ fp_fold(uint32_t sum)
 
 /*
  * Ones' complement sums for short buffers (headers, small datagrams).
- * 32-bit words are added into two plain 64-bit accumulators: no carry to
- * propagate (a 64-bit sum of 32-bit words cannot overflow here), and the
- * two chains run in parallel; fp_fold64() folds the result, exact since
- * 2^16 = 1 modulo 2^16 - 1. Words are summed in host order, which folds to
- * the same result as network order (RFC 1071 section 2(B)); 0xffff still
- * means "checksum right".
+ * 64-bit words are added with their carries counted apart (add and
+ * add-with-carry on x86-64) and the carries added back at the end: exact,
+ * since 2^64 = 1 and 2^16 = 1 modulo 2^16 - 1. Words are summed in host
+ * order, which folds to the same result as network order (RFC 1071
+ * section 2(B)); 0xffff still means "checksum right".
  */
 static inline uint64_t
 fp_add64(uint64_t a, uint64_t b)
@@ -136,31 +135,39 @@ fp_add64(uint64_t a, uint64_t b)
 static __rte_always_inline uint64_t
 fp_sum(const uint8_t *p, uint32_t len, uint64_t acc)
 {
-	uint64_t a1 = 0;
-	uint32_t w0, w1;
+	uint64_t carries = 0, w = 0;
+	uint32_t w32;
 	uint16_t h;
 
 	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w0, p, 4);
-		memcpy(&w1, p + 4, 4);
-		acc += w0;
-		a1 += w1;
+		memcpy(&w, p, 8);
+		carries += __builtin_add_overflow(acc, w, &acc);
 	}
+	w = 0;
 	if (len >= 4) {
-		memcpy(&w0, p, 4);
-		acc += w0;
+		memcpy(&w32, p, 4);
+		w = w32;
 		p += 4;
 		len -= 4;
 	}
 	if (len >= 2) {
 		memcpy(&h, p, 2);
-		a1 += h;
+		w += h;
 		p += 2;
 		len -= 2;
 	}
 	if (len)      /* a last odd byte is the first byte of a word */
-		acc += rte_be_to_cpu_16((uint16_t)(*p << 8));
-	return fp_add64(acc, a1);
+		w += rte_be_to_cpu_16((uint16_t)(*p << 8));
+	carries += __builtin_add_overflow(acc, w, &acc);
+	return fp_add64(acc, carries);
+}
+
+/* A sum (unfolded, non-zero) folds to 0xffff ("checksum right"): folding
+ * is reduction modulo 2^16 - 1, so it is divisibility, without folding. */
+static __rte_always_inline bool
+fp_sum_ok(uint64_t acc)
+{
+	return acc != 0 && acc % 0xffff == 0;
 }
 
 static inline uint16_t
@@ -234,6 +241,25 @@ fp_l4_csum_ok(const struct fp_pkt *p)
 	int o = fp_l4_offload(p->m);
 
 	return o >= 0 ? o == 1 : fp_l4_sum(p) == 0xffff;
+}
+
+/* The IPv4 header checksum as the PMD judged it, else computed. */
+static __rte_always_inline bool
+fp_ip4_csum_ok(const struct rte_mbuf *m, const uint8_t *ip, unsigned int hlen)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+
+	if (f == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+		return true;
+	if (f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+		return false;
+	return fp_sum_ok(fp_sum(ip, hlen, 0));
+}
+
+static inline bool
+fp_vlan_allowed(const struct fp_rx_conf *c, uint16_t vid)
+{
+	return (c->vlan_allow[vid / 64] >> (vid % 64)) & 1;
 }
 
 /* Cut the frame to len bytes (padding, FCS) in whatever segments hold it:

@@ -29,18 +29,6 @@ options_ok(const uint8_t *opt, unsigned int len)
 	return true;
 }
 
-static inline bool
-ip_csum_ok(const struct rte_mbuf *m, const uint8_t *ip, unsigned int hlen)
-{
-	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
-
-	if (f == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
-		return true;
-	if (f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
-		return false;
-	return fp_fold64(fp_sum(ip, hlen, 0)) == 0xffff;
-}
-
 enum fp_edge
 fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
@@ -57,7 +45,7 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	hlen = (ip[0] & 0xfu) * 4;
 	if (avail < hlen)
 		goto inhdr_error;
-	if (unlikely(!ip_csum_ok(p->m, ip, hlen))) {
+	if (unlikely(!fp_ip4_csum_ok(p->m, ip, hlen))) {
 		SNMP_INC(ctx, IpExt, InCsumErrors);
 		SNMP_INC(ctx, Ip, InHdrErrors);
 		return fp_drop(p, FP_DROP_IP_CSUM);

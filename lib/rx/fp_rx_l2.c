@@ -14,12 +14,6 @@
 #define ETH_P_8021AD 0x88A8
 #define MAX_VLAN_TAGS 2
 
-static inline bool
-vlan_allowed(const struct fp_rx_conf *c, uint16_t vid)
-{
-	return (c->vlan_allow[vid / 64] >> (vid % 64)) & 1;
-}
-
 enum fp_edge
 fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
@@ -62,12 +56,12 @@ fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 			return fp_drop(p, FP_DROP_PKT_TOO_SMALL);
 		vid = fp_get16(p->l2 + p->l2_len) & 0x0fff;
 		/* --vlan filters on the outer tag, the one the switch set */
-		if (tags == 1 && c->vlan_filter && !vlan_allowed(c, vid))
+		if (tags == 1 && c->vlan_filter && !fp_vlan_allowed(c, vid))
 			return fp_drop(p, FP_DROP_VLAN_FILTERED);
 		type = fp_get16(p->l2 + p->l2_len + 2);
 		p->l2_len += 4;
 	}
-	if (tags == 0 && c->vlan_filter && !vlan_allowed(c, 0))
+	if (tags == 0 && c->vlan_filter && !fp_vlan_allowed(c, 0))
 		return fp_drop(p, FP_DROP_VLAN_FILTERED);
 	switch (type) {
 	case ETH_P_IPV4:

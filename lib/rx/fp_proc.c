@@ -298,21 +298,22 @@ fast_mode(const struct fp_proc_ctx *ctx)
 }
 
 static __rte_always_inline enum fp_edge
-fast_udp4(struct fp_proc_ctx *ctx, struct fp_pkt *p, enum fast_mode mode)
+fast_udp4(struct fp_proc_ctx *ctx, struct rte_mbuf *m, struct fp_pkt *p,
+		enum fast_mode mode)
 {
 	const struct fp_rx_conf *c = ctx->conf;
-	uint8_t *l2 = p->l2, *ip = l2 + 14, *u = ip + 20;
-	uint32_t tot, ulen, dst;
+	uint8_t *l2 = rte_pktmbuf_mtod(m, uint8_t *), *ip = l2 + 14, *u = ip + 20;
+	uint32_t seg = m->data_len, tot, ulen, dst;
 	int id;
 
 	/* unicast MAC; ethertype IPv4, version 4, no options: 08 00 45 */
-	if (unlikely(p->seg < 14 + 20 + 8 || (l2[0] & 1) ||
+	if (unlikely(seg < 14 + 20 + 8 || (l2[0] & 1) ||
 			(load32(l2 + 12) & rte_cpu_to_be_32(0xffffff00)) !=
 			rte_cpu_to_be_32(0x08004500) ||
 			mode == FAST_OFF))
 		return FP_E_L2;
 	tot = fp_get16(ip + 2);
-	if (unlikely(tot < 20 + 8 || p->len - 14 < tot || ip[9] != 17 ||
+	if (unlikely(tot < 20 + 8 || m->pkt_len - 14 < tot || ip[9] != 17 ||
 			(fp_get16(ip + 6) & 0x3fff) != 0))   /* MF or offset */
 		return FP_E_L2;
 	if (mode == FAST_HOST) {
@@ -327,19 +328,22 @@ fast_udp4(struct fp_proc_ctx *ctx, struct fp_pkt *p, enum fast_mode mode)
 		return FP_E_L2;               /* multicast or broadcast */
 	}
 	ulen = fp_get16(u + 4);
-	if (unlikely(ulen < 8 || ulen > tot - 20 || p->seg < 14 + 20 + ulen))
+	if (unlikely(ulen < 8 || ulen > tot - 20 || seg < 14 + 20 + ulen))
 		return FP_E_L2;
 	id = fp_listen_lookup(&c->listen, FP_AF_INET, ip + 16, fp_get16(u + 2));
-	if (unlikely(id < 0) || !csums_ok(p->m, ip, u, ulen))
+	if (unlikely(id < 0) || !csums_ok(m, ip, u, ulen))
 		return FP_E_L2;
+	p->m = m;
+	p->l2 = l2;
 	p->len = 14 + tot;                   /* Ethernet padding is not IP */
-	if (p->seg > p->len)
-		p->seg = p->len;
+	p->seg = RTE_MIN(seg, p->len);
+	p->frames = 1;
+	p->released = 0;
 	p->l2_len = 14;
 	p->l3_len = 20;
 	p->l4_len = ulen;
 	p->family = FP_AF_INET;
-	p->proto = 17;
+	p->proto = 17;              /* read by replies only; cheap */
 	p->src = ip + 12;
 	p->dst = ip + 16;
 	p->ip_cast = FP_CAST_UNICAST;
@@ -415,48 +419,49 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	/* 1. every packet through the stages, to its edge */
 	for (i = 0; i < n; i++) {
 		struct fp_pkt *p = &pk[i];
-		enum fp_edge e = FP_E_L2;
+		enum fp_edge e;
+		unsigned int id;
 
 		/* prefetch a later packet's headers while this one runs */
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD],
 					void *));
-		pkt_init(p, pkts[i]);
-		bytes += p->len;
-		e = fast_udp4(ctx, p, mode);
+		bytes += pkts[i]->pkt_len;
+		e = fast_udp4(ctx, pkts[i], p, mode);
 		if (likely(e == FP_E_LISTENER)) {
 			fast++;
 		} else {
 			pkt_init(p, pkts[i]);
 			while (e < FP_E_NB_STAGES)
 				e = stages[e](ctx, p);
-		}
-		p->edge = (uint8_t)e;
-		other += e != FP_E_LISTENER || p->frames != 1;
-		if (e == FP_E_LISTENER) {
-			unsigned int id = p->listener;
-
-			/* a listener whose handler takes every datagram (count)
-			 * takes it now; runs of one listener are counted in
-			 * locals (take) */
-			if (id != take.id)
-				take_switch(ctx, &take, id);
-			if (take.all) {
-				p->edge = FP_E_DELIVER;
-				take.n++;
-				take.v6 += p->family == FP_AF_INET6;
-				take.bytes += p->l4_len - 8;
+			if (e != FP_E_LISTENER) {
+				p->edge = (uint8_t)e;
+				other++;
 				continue;
 			}
-
-			next[i] = UINT16_MAX;
-			if (listeners & (1ull << id))
-				next[last[id]] = i;
-			else
-				first[id] = i;
-			last[id] = i;
-			listeners |= 1ull << id;
+			other += p->frames != 1;
 		}
+		/* a datagram for a listener. One whose handler takes every
+		 * datagram (count) takes it now; runs of one listener are
+		 * counted in locals (take). */
+		id = p->listener;
+		if (id != take.id)
+			take_switch(ctx, &take, id);
+		if (take.all) {
+			p->edge = FP_E_DELIVER;
+			take.n++;
+			take.v6 += p->family == FP_AF_INET6;
+			take.bytes += p->l4_len - 8;
+			continue;
+		}
+		p->edge = FP_E_LISTENER;
+		next[i] = UINT16_MAX;
+		if (listeners & (1ull << id))
+			next[last[id]] = i;
+		else
+			first[id] = i;
+		last[id] = i;
+		listeners |= 1ull << id;
 	}
 	if (fast != 0) {
 		fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Ip_InReceives, fast);

@@ -68,7 +68,8 @@ struct fp_lcore {
 } __rte_cache_aligned;
 
 struct fp_app {
-	struct fp_opts opts;
+	struct fp_opts opts;        /* as parsed; not changed after */
+	struct fp_rx_conf rx;       /* the datapath's: options + ports */
 	struct fp_qmap qmap;        /* effective: given or automatic */
 	unsigned int nb_ports;
 	struct fp_port ports[FP_MAX_PORTS];

@@ -23,7 +23,7 @@ lcore_get(struct fp_app *a, unsigned int id)
 	lc->is_main = id == a->main_lcore;
 	lc->cost_cycles = id < FP_MAX_LCORES ? a->opts.cost_cycles[id] : 0;
 	lc->proc.lstats = &lc->lstats;
-	lc->proc.conf = &a->opts.rx;
+	lc->proc.conf = &a->rx;
 	a->lcores[id] = lc;
 	a->nb_polling++;
 	return lc;
@@ -133,8 +133,8 @@ fp_lcores_plan(struct fp_app *a, char *err, size_t errlen)
 
 		if (lc == NULL)
 			continue;
-		for (i = 0; i < a->opts.rx.listen.n; i++) {
-			if (a->opts.rx.listen.l[i].action != FP_ACT_SEQ)
+		for (i = 0; i < a->rx.listen.n; i++) {
+			if (a->rx.listen.l[i].action != FP_ACT_SEQ)
 				continue;
 			lc->proc.hstate[i] = rte_zmalloc_socket("fp_seq",
 					sizeof(struct fp_seq_table), RTE_CACHE_LINE_SIZE,

@@ -83,6 +83,13 @@ fp_ports_probe(struct fp_app *a, char *err, size_t errlen)
 	unsigned int i, n = 0;
 	uint16_t pid;
 
+	/* the datapath's configuration: what the options say of addresses,
+	 * listeners and VLANs; each port's part comes with its setup */
+	a->rx.local = o->local;
+	a->rx.listen = o->listen;
+	a->rx.vlan_filter = o->vlan_filter;
+	memcpy(a->rx.vlan_allow, o->vlan_allow, sizeof(a->rx.vlan_allow));
+
 	if (o->ports_set) {
 		for (i = 0; i < o->nb_ports; i++) {
 			if (!rte_eth_dev_is_valid_port(o->ports[i]))
@@ -149,7 +156,7 @@ group_mac(const struct fp_ip *g, struct rte_ether_addr *mac)
 static void
 join_groups(struct fp_app *a, const struct fp_port *p)
 {
-	const struct fp_local *l = &a->opts.rx.local;
+	const struct fp_local *l = &a->rx.local;
 	struct rte_ether_addr macs[FP_MAX_GROUPS + FP_MAX_LOCAL + 1];
 	uint32_t n = 0, i;
 	int rc;
@@ -185,7 +192,7 @@ join_groups(struct fp_app *a, const struct fp_port *p)
 static int
 rx_port_conf(struct fp_app *a, const struct fp_port *p)
 {
-	struct fp_rx_port *rp = &a->opts.rx.port[p->id];
+	struct fp_rx_port *rp = &a->rx.port[p->id];
 	struct rte_ether_addr mac;
 	uint16_t mtu = RTE_ETHER_MTU;
 	int rc;

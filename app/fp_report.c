@@ -463,7 +463,7 @@ doc_mac(struct fp_doc *d, const uint8_t *m)
 static void
 doc_local(struct fp_doc *d)
 {
-	const struct fp_local *l = &fp_app.opts.rx.local;
+	const struct fp_local *l = &fp_app.rx.local;
 	char buf[FP_DOC_STR_MAX] = "", a[64];
 	size_t used = 0;
 	unsigned int i;
@@ -513,8 +513,8 @@ build_config(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_str(d, "stats_json", o->stats_json);
 	fp_doc_u64(d, "tsc_hz", fp_app.tsc_hz);
 	doc_local(d);
-	fp_doc_u64(d, "listeners", o->rx.listen.n);
-	fp_doc_u64(d, "vlan_filter", o->rx.vlan_filter);
+	fp_doc_u64(d, "listeners", o->listen.n);
+	fp_doc_u64(d, "vlan_filter", o->vlan_filter);
 	fp_doc_u64(d, "vlan_ids", o->nb_vlans);
 	fp_doc_u64(d, "rx_fcs", o->rx_fcs);
 	for (i = 0; i < fp_app.nb_ports; i++) {
@@ -535,8 +535,8 @@ build_config(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "pool_mbufs", fp_app.pool_size[p->socket]);
 		fp_doc_str(d, "backlog_len", p->backlog_supported ?
 				"supported" : "unsupported");
-		doc_mac(d, o->rx.port[p->id].mac);
-		fp_doc_u64(d, "mtu", o->rx.port[p->id].mtu);
+		doc_mac(d, fp_app.rx.port[p->id].mac);
+		fp_doc_u64(d, "mtu", fp_app.rx.port[p->id].mtu);
 		fp_doc_dict_end(d);
 	}
 	/* the queue map, one "<port>_<queue>": lcore per queue */
@@ -623,7 +623,7 @@ build_drops(struct fp_doc *d, const char *param, size_t limit)
 static int
 build_udp(struct fp_doc *d, const char *param, size_t limit)
 {
-	const struct fp_listen_table *t = &fp_app.opts.rx.listen;
+	const struct fp_listen_table *t = &fp_app.rx.listen;
 	struct fp_lcore_stats *sum;
 	unsigned int i;
 	struct page pg;

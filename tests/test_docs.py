@@ -13,8 +13,8 @@ BINARY = os.environ.get("FASTPATH", os.path.join(ROOT, "build", "app", "fastpath
 
 def main():
     readme = open(os.path.join(ROOT, "README.md")).read()
-    drops = re.findall(r"X\((\w+),\s*\d,", open(os.path.join(ROOT, "lib", "fp_drop.h")).read())
-    snmp = re.findall(r"X\((\w+), (\w+)\)", open(os.path.join(ROOT, "lib", "fp_snmp.h")).read())
+    drops = re.findall(r"X\((\w+),\s*\d,", open(os.path.join(ROOT, "lib", "report", "fp_drop.h")).read())
+    snmp = re.findall(r"X\((\w+), (\w+)\)", open(os.path.join(ROOT, "lib", "report", "fp_snmp.h")).read())
     helptext = subprocess.run([BINARY, "--", "--help"], capture_output=True, text=True).stdout
     options = re.findall(r"^  (--[a-z-]+)", helptext, re.M)
     missing = ["drop reason " + d for d in drops if "`%s`" % d not in readme]

@@ -72,18 +72,18 @@ test_values_and_override(void)
 	CU_ASSERT_EQUAL(o.burst, 8);                 /* the command line wins */
 	CU_ASSERT_TRUE(o.qmap_set);
 	CU_ASSERT_TRUE(o.main_polls);
-	CU_ASSERT_EQUAL(o.rx.local.nb_v4, 1);
-	CU_ASSERT_EQUAL(o.rx.local.nb_v6, 1);
-	CU_ASSERT_TRUE(o.rx.vlan_filter);
+	CU_ASSERT_EQUAL(o.local.nb_v4, 1);
+	CU_ASSERT_EQUAL(o.local.nb_v6, 1);
+	CU_ASSERT_TRUE(o.vlan_filter);
 	CU_ASSERT_EQUAL(o.frag_timeout_ms, 50);
-	CU_ASSERT_EQUAL(o.rx.listen.n, 2);
+	CU_ASSERT_EQUAL(o.listen.n, 2);
 	CU_ASSERT_EQUAL(o.idle_exit_ms, 300);
 	CU_ASSERT_EQUAL(o.mbuf_cache, 0);
 	/* a repeatable option on the command line replaces the file's */
 	file("[listen]\na = 9=count\nb = 7=echo\n");
 	CU_ASSERT_EQUAL(load("--listen", "5=count"), 0);
-	CU_ASSERT_EQUAL(o.rx.listen.n, 1);
-	CU_ASSERT_EQUAL(o.rx.listen.l[0].port, 5);
+	CU_ASSERT_EQUAL(o.listen.n, 1);
+	CU_ASSERT_EQUAL(o.listen.l[0].port, 5);
 	/* a flag set to no is not set */
 	file("[lcores]\nmain-polls = no\n");
 	CU_ASSERT_EQUAL(load(NULL, NULL), 0);

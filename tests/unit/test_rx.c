@@ -215,8 +215,8 @@ test_vlan_filter(void)
 	fp_opts_defaults(&o);
 	CU_ASSERT_EQUAL_FATAL(fp_opts_parse(&o, 3, argv, err, sizeof(err)), 0);
 	fixture();
-	conf.vlan_filter = o.rx.vlan_filter;
-	memcpy(conf.vlan_allow, o.rx.vlan_allow, sizeof(conf.vlan_allow));
+	conf.vlan_filter = o.vlan_filter;
+	memcpy(conf.vlan_allow, o.vlan_allow, sizeof(conf.vlan_allow));
 	listen_on("9=count");
 	pb_eth(&tp, T_MAC_US, 0x8100);
 	pb_vlan(&tp, 101, 0x0800);

@@ -11,6 +11,7 @@
  * lcore) take relaxed atomic loads through fp_queue_stats_read() and never
  * write. Nothing here is a read-modify-write atomic.
  */
+#include "fp_limits.h"
 #include <stdint.h>
 #include <stddef.h>
 
@@ -22,7 +23,6 @@
 #include "fp_snmp.h"
 
 #define FP_CACHE_LINE 64
-#define FP_BURST_MAX 512
 /* Burst-size histogram buckets: [1], [2,3], [4,7], ..., [512,1023]. */
 #define FP_HIST_BUCKETS 10
 

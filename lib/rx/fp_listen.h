@@ -8,13 +8,13 @@
  * address match wins over a wildcard listener (no address), which takes
  * both IPv4 and IPv6 like a dual-stack socket.
  */
+#include "fp_limits.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "fp_addr.h"
 
-#define FP_MAX_LISTENERS 64
 #define FP_LISTEN_ONLY_WILD 0x80
 _Static_assert(FP_MAX_LISTENERS < FP_LISTEN_ONLY_WILD, "head[] holds index + 1 and a flag");
 

@@ -7,13 +7,12 @@
  * addresses (--local-ip). With no local address at all the host is in sink
  * mode: every unicast destination is local.
  */
+#include "fp_limits.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#define FP_MAX_LOCAL 16
-#define FP_MAX_GROUPS 64
 
 enum fp_family { FP_AF_NONE = 0, FP_AF_INET = 4, FP_AF_INET6 = 6 };
 

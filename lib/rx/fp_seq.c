@@ -4,7 +4,6 @@
 #include <rte_jhash.h>
 
 #include "fp_seq.h"
-#include "fp_stats.h"
 
 /*
  * Bucket hash: Bob Jenkins' lookup3 (DPDK's rte_jhash) over the whole key,
@@ -112,7 +111,7 @@ fp_seq_track(struct fp_seq_table *t, const struct fp_seq_key *key,
 	e->last_use = ++t->clock;
 	seq &= mask;
 	if (fresh) {
-		FP_STAT_ADD(st->sources, 1);
+		st->sources += 1;
 		e->first = seq;
 		e->max = seq;
 		bit_set(e, seq);
@@ -120,11 +119,11 @@ fp_seq_track(struct fp_seq_table *t, const struct fp_seq_key *key,
 	}
 	d = (seq - e->max) & mask;          /* serial distance */
 	if (d == 0) {
-		FP_STAT_ADD(st->duplicates, 1);
+		st->duplicates += 1;
 	} else if (d < half) {              /* ahead */
 		if (d > 1) {
-			FP_STAT_ADD(st->gaps, 1);
-			FP_STAT_ADD(st->lost, d - 1);
+			st->gaps += 1;
+			st->lost += d - 1;
 		}
 		advance(e, seq, mask);
 		bit_set(e, seq);
@@ -133,20 +132,20 @@ fp_seq_track(struct fp_seq_table *t, const struct fp_seq_key *key,
 		uint64_t span = (e->max - e->first) & mask;
 
 		if (back >= FP_SEQ_WINDOW || (back <= span && bit_get(e, seq))) {
-			FP_STAT_ADD(st->duplicates, 1);
+			st->duplicates += 1;
 		} else if (back > span) {       /* before the first seen */
 			uint64_t skipped = back - span - 1;
 
 			if (skipped != 0) {
-				FP_STAT_ADD(st->gaps, 1);
-				FP_STAT_ADD(st->lost, skipped);
+				st->gaps += 1;
+				st->lost += skipped;
 			}
 			e->first = seq;
-			FP_STAT_ADD(st->reordered, 1);
+			st->reordered += 1;
 			bit_set(e, seq);
 		} else {                        /* fills a gap */
-			FP_STAT_ADD(st->reordered, 1);
-			FP_STAT_ADD(st->lost, (uint64_t)-1);   /* no longer lost */
+			st->reordered += 1;
+			st->lost += (uint64_t)-1;   /* no longer lost */
 			bit_set(e, seq);
 		}
 	}

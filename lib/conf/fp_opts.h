@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fp_proc.h"
+#include "fp_addr.h"
+#include "fp_listen.h"
 #include "fp_qmap.h"
 
 #define FP_DEF_RXD 1024
@@ -61,7 +62,10 @@ struct fp_opts {
 	uint32_t frag_timeout_ms;   /* reassembly timeout */
 	uint32_t cost_cycles[FP_MAX_LCORES];  /* extra work per packet, by lcore */
 	unsigned int nb_vlans;      /* --vlan ids given */
-	struct fp_rx_conf rx;       /* local addresses, listeners, VLANs */
+	struct fp_local local;      /* --local-ip; groups the listeners join */
+	struct fp_listen_table listen;   /* --listen */
+	bool vlan_filter;           /* --vlan given */
+	uint64_t vlan_allow[4096 / 64];  /* allowed VLAN ids */
 	char config_file[PATH_MAX]; /* "" = none */
 	uint64_t given;             /* options given, by fp_opts_index() */
 	bool help;

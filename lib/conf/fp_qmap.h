@@ -7,13 +7,11 @@
  * "--queue-map (port,queue,lcore),..." (the syntax of l3fwd's --config) or
  * built round-robin over the polling lcores.
  */
+#include "fp_limits.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define FP_MAX_PORTS 32      /* RTE_MAX_ETHPORTS of Debian's DPDK 22.11 */
-#define FP_MAX_LCORES 128    /* RTE_MAX_LCORE */
-#define FP_MAX_QUEUES 1024   /* rx queues per port we accept */
 #define FP_MAX_QMAP 1024     /* entries in one map */
 
 struct fp_qmap_entry {

@@ -172,11 +172,11 @@ parse_vlans(const char *s, struct fp_opts *o, char *err, size_t errlen)
 		if (dash == NULL)
 			hi = lo;
 		for (v = lo; v <= hi; v++) {
-			o->rx.vlan_allow[v / 64] |= 1ull << (v % 64);
+			o->vlan_allow[v / 64] |= 1ull << (v % 64);
 			o->nb_vlans++;
 		}
 	}
-	o->rx.vlan_filter = true;
+	o->vlan_filter = true;
 	return 0;
 }
 
@@ -299,9 +299,9 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		o->mbuf_cache = (uint16_t)v;
 		break;
 	case OPT_LOCAL_IP:
-		return fp_local_add(&o->rx.local, arg, err, errlen);
+		return fp_local_add(&o->local, arg, err, errlen);
 	case OPT_LISTEN:
-		return fp_listen_add(&o->rx.listen, &o->rx.local, arg, err, errlen);
+		return fp_listen_add(&o->listen, &o->local, arg, err, errlen);
 	case OPT_VLAN:
 		return parse_vlans(arg, o, err, errlen);
 	case OPT_RX_FCS:

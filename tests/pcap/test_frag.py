@@ -223,6 +223,61 @@ def options_first():
     return c.done()
 
 
+def failures():
+    """What the table gives up on, each with the reason the README names
+    (FRAG_FAILED + ReasmFails, one per datagram), not a timeout: a
+    duplicate (fully overlapping) first fragment; more fragments than the
+    library keeps (8 per datagram: the first, the last and 6 between);
+    more datagrams in flight than the table holds (1024 per lcore, fewer
+    where its hash buckets fill); an IPv6 fragment header that is not the
+    first extension header. What is still held at exit is timed out
+    (FRAG_REASM_TIMEOUT + ReasmTimeout + ReasmFails)."""
+    c = fr.Checker("frag_failures")
+    frames = []
+    payload = bytes(k % 250 for k in range(3000))
+    # a duplicate first fragment: both copies go
+    dup = pg.fragment4("10.1.0.2", "10.1.0.1", 4000, 9, payload, 1000, 0x51)
+    frames += [pg.eth(US, PEER, 0x0800, p) for p in (dup[0], dup[0])]
+    # too many: 9 fragments in order; the 8th (the 7th between) is one
+    # too many: it and the 7 before go; the last starts a new datagram,
+    # held until exit
+    many = pg.fragment4("10.1.0.2", "10.1.0.1", 4001, 9, bytes(9 * 64 - 8), 64, 0x52)
+    assert len(many) == 9
+    frames += [pg.pad60(pg.eth(US, PEER, 0x0800, p)) for p in many]
+    # IPv6: a destination options header before the fragment header
+    dopt = struct.pack("!BB6s", 44, 0, bytes([1, 4, 0, 0, 0, 0]))
+    fh = struct.pack("!BBHI", 17, 0, 1, 0x53)
+    frames.append(pg.eth(US, PEER, 0x86DD, pg.ipv6("2001:db8::2", "2001:db8::1", 60,
+                                                  dopt + fh + bytes(64))))
+    # a full table: 1100 first fragments of distinct datagrams
+    full = 1100
+    for k in range(full):
+        f = pg.fragment4("10.2.%d.%d" % (k // 250, 1 + k % 250), "10.1.0.1", 4002, 9,
+                         bytes(100), 64, 0x1000 + k)[0]
+        frames.append(pg.pad60(pg.eth(US, PEER, 0x0800, f)))
+    s = replay(c, "frag_failures", frames, ["--frag-timeout", "60000"])
+    if s:
+        d, ip, ip6 = s["drops"], s["snmp"]["Ip"], s["snmp"]["Ip6"]
+        # the deterministic parts: dup 2, too many 8, IPv6 1 failed; one
+        # held (the last of the nine) until exit
+        failed_full = d["FRAG_FAILED"] - (2 + 8 + 1)
+        timeout_full = d["FRAG_REASM_TIMEOUT"] - 1
+        c.true("the table refused at least %d of %d datagrams (%d)"
+               % (full - 1024, full, failed_full), failed_full >= full - 1024)
+        c.true("and held at most 1024 (%d)" % timeout_full, 0 <= timeout_full <= 1024)
+        c.eq("every first fragment refused or held", failed_full + timeout_full, full)
+        c.eq("dropped frames", s["ports"]["0"]["dropped"], len(frames))
+        c.eq("Ip ReasmReqds", ip["ReasmReqds"], 2 + 9 + full)
+        c.eq("Ip ReasmFails: one per datagram", ip["ReasmFails"],
+             1 + 2 + failed_full + timeout_full)
+        c.eq("Ip ReasmTimeout: held at exit", ip["ReasmTimeout"], 1 + timeout_full)
+        c.eq("Ip ReasmOKs", ip["ReasmOKs"], 0)
+        c.eq("Ip6 ReasmReqds", ip6["ReasmReqds"], 1)
+        c.eq("Ip6 ReasmFails", ip6["ReasmFails"], 1)
+        c.eq("Ip6 ReasmTimeout", ip6["ReasmTimeout"], 0)
+    return c.done()
+
+
 if __name__ == "__main__":
     fr.main({"timeout": timeout, "held_at_exit": held_at_exit, "jumbo": jumbo,
-             "nested6": nested6, "options_first": options_first})
+             "nested6": nested6, "options_first": options_first, "failures": failures})

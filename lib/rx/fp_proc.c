@@ -257,16 +257,19 @@ csums_ok(const struct rte_mbuf *m, const uint8_t *ip, const uint8_t *u,
 
 	if (ipf == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return false;
+	/* (sums here are never 0: the header's version, the UDP length) */
 	if (ipf != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-			!fp_sum_ok(load32(ip) + load32(ip + 4) + load32(ip + 8) + addrs))
+			(load32(ip) + load32(ip + 4) + load32(ip + 8) + addrs) % 0xffff != 0)
 		return false;
 	if (u[6] == 0 && u[7] == 0)
 		return true;                  /* IPv4: no checksum sent */
 	l4 = fp_l4_offload(m);
 	if (l4 >= 0)
 		return l4 == 1;
-	acc = addrs + rte_cpu_to_be_16(17) + rte_cpu_to_be_32(ulen);
-	return fp_sum_ok(fp_sum(u, ulen, acc));
+	/* the pseudo header and the UDP header, then the payload */
+	acc = addrs + rte_cpu_to_be_16(17) + rte_cpu_to_be_32(ulen) +
+		load32(u) + load32(u + 4);
+	return fp_sum(u + 8, ulen - 8, acc) % 0xffff == 0;
 }
 
 /*
@@ -333,22 +336,32 @@ fast_udp4(struct fp_proc_ctx *ctx, struct rte_mbuf *m, struct fp_pkt *p,
 	id = fp_listen_lookup(&c->listen, FP_AF_INET, ip + 16, fp_get16(u + 2));
 	if (unlikely(id < 0) || !csums_ok(m, ip, u, ulen))
 		return FP_E_L2;
+	/* what every later step reads; the rest only if a handler needs a
+	 * view or a reply (fast_fill) */
 	p->m = m;
-	p->l2 = l2;
-	p->len = 14 + tot;                   /* Ethernet padding is not IP */
-	p->seg = RTE_MIN(seg, p->len);
 	p->frames = 1;
 	p->released = 0;
-	p->l2_len = 14;
-	p->l3_len = 20;
 	p->l4_len = ulen;
 	p->family = FP_AF_INET;
-	p->proto = 17;              /* read by replies only; cheap */
-	p->src = ip + 12;
-	p->dst = ip + 16;
-	p->ip_cast = FP_CAST_UNICAST;
 	p->listener = (uint8_t)id;
 	return FP_E_LISTENER;
+}
+
+/* The rest of the packet record of a datagram fast_udp4() took. */
+static __rte_always_inline void
+fast_fill(struct fp_pkt *p)
+{
+	uint8_t *l2 = rte_pktmbuf_mtod(p->m, uint8_t *);
+
+	p->l2 = l2;
+	p->len = 14u + fp_get16(l2 + 14 + 2);    /* padding is not IP */
+	p->seg = RTE_MIN((uint32_t)p->m->data_len, p->len);
+	p->l2_len = 14;
+	p->l3_len = 20;
+	p->proto = 17;
+	p->src = l2 + 14 + 12;
+	p->dst = l2 + 14 + 16;
+	p->ip_cast = FP_CAST_UNICAST;
 }
 
 /* Datagrams taken at once, for a run of packets to one listener. */
@@ -421,6 +434,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		struct fp_pkt *p = &pk[i];
 		enum fp_edge e;
 		unsigned int id;
+		bool e_fast;
 
 		/* prefetch a later packet's headers while this one runs */
 		if (i + PREFETCH_AHEAD < n)
@@ -428,7 +442,8 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 					void *));
 		bytes += pkts[i]->pkt_len;
 		e = fast_udp4(ctx, pkts[i], p, mode);
-		if (likely(e == FP_E_LISTENER)) {
+		e_fast = e == FP_E_LISTENER;
+		if (likely(e_fast)) {
 			fast++;
 		} else {
 			pkt_init(p, pkts[i]);
@@ -450,10 +465,13 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		if (take.all) {
 			p->edge = FP_E_DELIVER;
 			take.n++;
-			take.v6 += p->family == FP_AF_INET6;
 			take.bytes += p->l4_len - 8;
+			if (!e_fast)          /* the fast path's are IPv4 */
+				take.v6 += p->family == FP_AF_INET6;
 			continue;
 		}
+		if (e_fast)
+			fast_fill(p);
 		p->edge = FP_E_LISTENER;
 		next[i] = UINT16_MAX;
 		if (listeners & (1ull << id))

@@ -20,6 +20,7 @@
  * given, and fastpath publishes the sums once per burst (readers see them
  * under the names in counter_names, in /fastpath/udp and --stats-json).
  */
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -40,9 +41,11 @@ enum fp_dgram_cast {
 
 /* One received datagram, valid for the duration of the burst() call. */
 struct fp_dgram {
-	const uint8_t *payload;   /* UDP payload, in the first segment */
+	uint8_t *payload;         /* UDP payload, in the first segment */
 	uint32_t len;             /* payload bytes in all */
-	uint32_t seg_len;         /* of those, contiguous at payload */
+	uint32_t seg_len;         /* of those, contiguous at payload (less than
+	                           * len only for a reassembled datagram: the
+	                           * rest follows in the mbuf's next segments) */
 	const uint8_t *src;       /* source address, network order: 4 or 16 */
 	const uint8_t *dst;       /* destination address, idem */
 	uint16_t sport;           /* source port, host order */
@@ -52,8 +55,14 @@ struct fp_dgram {
 	uint16_t frames;          /* received frames it came in (> 1: reassembled) */
 	uint16_t rx_port;         /* DPDK port id */
 	uint16_t rx_queue;
+	uint16_t lcore;           /* the lcore running the handler */
+	uint16_t listener;        /* the listener's id (/fastpath/udp,<id>) */
 	uint64_t timestamp;       /* TSC when its burst was received, 0: unknown */
-	struct rte_mbuf *mbuf;    /* the frame; owned by fastpath unless kept */
+	struct rte_mbuf *mbuf;    /* the frame; owned by fastpath */
+	/* REPLY: the handler may write its reply payload at payload, up to
+	 * reply_room bytes, and set reply_len (it starts as len: an echo) */
+	uint32_t reply_room;
+	uint32_t reply_len;
 };
 
 /*
@@ -61,39 +70,74 @@ struct fp_dgram {
  *   CONSUMED   taken (counted delivered: Udp InDatagrams, the listener's
  *              datagrams and bytes); fastpath frees the frame.
  *   REPLY      taken, and answered: the datagram goes back to its sender
- *              from the address and port it was sent to, with the payload
- *              as the handler left it (same length); counted as CONSUMED,
- *              then as the reply's transmit outcome. Datagrams that came in
- *              several frames, or whose reply would exceed the port's MTU,
- *              are dropped (PKT_TOO_BIG): fastpath does not fragment.
+ *              from the address and port it was sent to, with the
+ *              reply_len bytes the handler left at payload (the datagram's
+ *              own, unchanged, when it did not set reply_len: an echo);
+ *              fastpath builds the headers and checksums and sends it on
+ *              the lcore's tx queue within the burst. Counted as CONSUMED,
+ *              then as the reply's transmit outcome (Udp OutDatagrams, or
+ *              SndbufErrors and the listener's drops). A datagram that came
+ *              in several frames, or a reply that would exceed reply_room or
+ *              the port's MTU, is dropped (PKT_TOO_BIG): fastpath does not
+ *              fragment. Never sent to a multicast or broadcast datagram:
+ *              such a REPLY counts as CONSUMED.
+ *   DROP       refused by the handler (a filter): SOCKET_FILTER, Udp
+ *              InErrors and the listener's drops.
  *   DROP_FULL  refused for lack of room (a full consumer ring, a full
  *              buffer): the socket-buffer-full case of the kernel,
- *              Udp RcvbufErrors + InErrors and the listener's drops.
+ *              SOCKET_RCVBUFF, Udp RcvbufErrors + InErrors and the
+ *              listener's drops.
  */
 enum fp_verdict {
 	FP_VERDICT_CONSUMED = 0,
 	FP_VERDICT_REPLY = 1,
 	FP_VERDICT_DROP_FULL = 2,
+	FP_VERDICT_DROP = 3,
 };
 
-/* A handler. */
+/* A handler. Every function but burst may be NULL. */
 struct fp_handler {
 	uint32_t abi_version;             /* FP_HANDLER_ABI_VERSION */
-	const char *name;                 /* the ACTION of --listen PORT=ACTION */
+	const char *name;                 /* for messages and /fastpath/udp */
 	/* names of the handler's counters ([A-Za-z0-9_], unique), NULL-ended,
 	 * at most FP_HANDLER_MAX_COUNTERS */
 	const char *const *counter_names;
 	/*
+	 * Once per listener at start-up, before any port starts, with the
+	 * listener's arg= string ("" when none): check it and build the
+	 * listener's configuration (*conf, passed to every other call).
+	 * 0, or a negative errno with one line in err: fastpath stops with it
+	 * (exit status 2).
+	 */
+	int (*init)(const char *arg, void **conf, char *err, size_t errlen);
+	/* Per lcore that may receive for the listener, at start-up:
+	 * *state is given to burst() and tick() on that lcore. 0 or < 0. */
+	int (*lcore_init)(const void *conf, unsigned int lcore, void **state);
+	/*
 	 * The datagrams d[0..n) of one burst for one listener. lcore_state is
 	 * this lcore's state for the listener, conf the listener's
-	 * configuration (both as set up with the listener); counters[] are
-	 * this lcore's counters for the listener. Set verdicts[0..n).
+	 * configuration; counters[] are this lcore's counters for the
+	 * listener (add to them). Set verdicts[0..n) (enum fp_verdict).
 	 * NULL: every datagram is consumed, and fastpath builds no views (a
 	 * handler that only counts, such as the built-in count).
 	 */
 	void (*burst)(void *lcore_state, const void *conf, struct fp_dgram *d,
 			uint16_t n, uint8_t *verdicts, uint64_t *counters);
+	/* From the lcore's housekeeping, about every millisecond when idle
+	 * and every few hundred polls when busy: timers, flushes. */
+	void (*tick)(void *lcore_state, const void *conf, uint64_t tsc);
+	/* At exit, after the lcores stopped: free what lcore_init and init
+	 * made. */
+	void (*lcore_fini)(void *lcore_state, const void *conf);
+	void (*fini)(void *conf);
 };
+
+/*
+ * A handler in a shared object (--listen PORT=plugin,path=FILE[,arg=S])
+ * exports this function, which returns its struct fp_handler.
+ */
+#define FP_HANDLER_SYMBOL "fastpath_handler"
+typedef const struct fp_handler *(*fp_handler_fn)(void);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,8 @@
 	X(UNHANDLED_PROTO, 0, "ethertype or protocol not handled") \
 	X(IPV6_BAD_EXTHDR, 0, "bad IPv6 extension header chain") \
 	X(NO_SOCKET,       0, "no listener for the destination port") \
+	X(SOCKET_FILTER,   0, "refused by the listener's handler") \
+	X(SOCKET_RCVBUFF,  0, "the listener's buffer or consumer ring was full") \
 	X(IGNORED_MULTI,   0, "multicast or broadcast datagram no listener wants") \
 	X(INVALID_PROTO,   0, "ICMP echo to a broadcast or multicast address") \
 	X(VLAN_FILTERED,   0, "VLAN id not in --vlan") \

@@ -62,7 +62,9 @@ echo_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
 const struct fp_handler fp_builtin_handlers[FP_ACT_ECHO + 1] = {
 	/* count: no burst function, every datagram is taken; fastpath counts
 	 * datagrams and bytes */
-	[FP_ACT_COUNT] = { FP_HANDLER_ABI_VERSION, "count", NULL, NULL },
-	[FP_ACT_SEQ] = { FP_HANDLER_ABI_VERSION, "seq", seq_counters, seq_burst },
-	[FP_ACT_ECHO] = { FP_HANDLER_ABI_VERSION, "echo", NULL, echo_burst },
+	[FP_ACT_COUNT] = { .abi_version = FP_HANDLER_ABI_VERSION, .name = "count" },
+	[FP_ACT_SEQ] = { .abi_version = FP_HANDLER_ABI_VERSION, .name = "seq",
+		.counter_names = seq_counters, .burst = seq_burst },
+	[FP_ACT_ECHO] = { .abi_version = FP_HANDLER_ABI_VERSION, .name = "echo",
+		.burst = echo_burst },
 };

@@ -14,10 +14,13 @@
 /* The built-in handlers, by enum fp_action. */
 extern const struct fp_handler fp_builtin_handlers[FP_ACT_ECHO + 1];
 
-/* The handler of listener l. */
+/* The handler of listener l: a plugin's as the app loaded it, else the
+ * built-in action's. */
 static inline const struct fp_handler *
 fp_handler_of(const struct fp_listener *l)
 {
+	if (l->handler != NULL)
+		return l->handler;
 	return &fp_builtin_handlers[l->action <= FP_ACT_ECHO ? l->action : 0];
 }
 

@@ -13,6 +13,7 @@ fp_action_name(unsigned int a)
 	case FP_ACT_COUNT: return "count";
 	case FP_ACT_SEQ: return "seq";
 	case FP_ACT_ECHO: return "echo";
+	case FP_ACT_PLUGIN: return "plugin";
 	default: return NULL;
 	}
 }
@@ -103,17 +104,45 @@ parse_seq_key(struct fp_listener *l, const char *key, const char *val,
 	return 0;
 }
 
+/* path=FILE or arg=STRING of a plugin listener. */
+static int
+parse_plugin_key(struct fp_plugin_spec *spec, const char *k, const char *v,
+		char *err, size_t errlen, const char *s)
+{
+	char *dst;
+	size_t max;
+
+	if (strcmp(k, "path") == 0) {
+		dst = spec->path;
+		max = sizeof(spec->path);
+	} else if (strcmp(k, "arg") == 0) {
+		dst = spec->arg;
+		max = sizeof(spec->arg);
+	} else {
+		return fp_err(err, errlen,
+			"--listen: '%s': unknown plugin option '%s'; expected path=FILE or arg=STRING",
+			s, k);
+	}
+	if ((strcmp(k, "path") == 0 && v[0] == '\0') || strlen(v) >= max)
+		return fp_err(err, errlen,
+			"--listen: '%s': %s= must be 1 to %zu characters", s, k, max - 1);
+	strcpy(dst, v);
+	return 0;
+}
+
 int
 fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 		const char *s, char *err, size_t errlen)
 {
 	struct fp_listener l;
-	char buf[256], *eq, *act, *save = NULL, *kv;
+	struct fp_plugin_spec spec;
+	char buf[512], *eq, *act, *save = NULL, *kv;
 	unsigned int i;
 	int rc;
 
 	if (strlen(s) >= sizeof(buf))
-		return fp_err(err, errlen, "--listen: value too long");
+		return fp_err(err, errlen, "--listen: value longer than %zu characters",
+				sizeof(buf) - 1);
 	strcpy(buf, s);
 	eq = strchr(buf, '=');
 	if (eq == NULL)
@@ -132,30 +161,41 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 		return rc;
 	act = strtok_r(eq + 1, ",", &save);
 	if (act == NULL)
-		return fp_err(err, errlen, "--listen: '%s': missing action (count, seq, echo)", s);
+		return fp_err(err, errlen,
+			"--listen: '%s': missing action (count, seq, echo, plugin)", s);
 	if (strcmp(act, "count") == 0)
 		l.action = FP_ACT_COUNT;
 	else if (strcmp(act, "seq") == 0)
 		l.action = FP_ACT_SEQ;
 	else if (strcmp(act, "echo") == 0)
 		l.action = FP_ACT_ECHO;
+	else if (strcmp(act, "plugin") == 0)
+		l.action = FP_ACT_PLUGIN;
 	else
 		return fp_err(err, errlen,
-			"--listen: '%s': unknown action '%s'; expected count, seq or echo", s, act);
+			"--listen: '%s': unknown action '%s'; expected count, seq, echo or plugin",
+			s, act);
+	memset(&spec, 0, sizeof(spec));
 	while ((kv = strtok_r(NULL, ",", &save)) != NULL) {
 		char *v = strchr(kv, '=');
 
-		if (l.action != FP_ACT_SEQ)
+		if (l.action != FP_ACT_SEQ && l.action != FP_ACT_PLUGIN)
 			return fp_err(err, errlen,
 				"--listen: '%s': action %s takes no options", s, act);
 		if (v == NULL)
 			return fp_err(err, errlen,
 				"--listen: '%s': option '%s' is not key=value", s, kv);
 		*v = '\0';
-		rc = parse_seq_key(&l, kv, v + 1, err, errlen, s);
+		if (l.action == FP_ACT_SEQ)
+			rc = parse_seq_key(&l, kv, v + 1, err, errlen, s);
+		else
+			rc = parse_plugin_key(&spec, kv, v + 1, err, errlen, s);
 		if (rc != 0)
 			return rc;
 	}
+	if (l.action == FP_ACT_PLUGIN && spec.path[0] == '\0')
+		return fp_err(err, errlen,
+			"--listen: '%s': plugin needs path=FILE (a handler's shared object)", s);
 	if (l.action == FP_ACT_ECHO && fp_ip_is_multicast(&l.addr) &&
 			l.addr.family != FP_AF_NONE)
 		return fp_err(err, errlen,
@@ -175,6 +215,7 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 	l.next = t->head[l.port] & ~FP_LISTEN_ONLY_WILD;
 	l.id = (uint8_t)t->n;
 	t->l[t->n] = l;
+	t->plugin[t->n] = spec;
 	t->head[l.port] = (uint8_t)(++t->n);
 	if (l.next == 0 && l.addr.family == FP_AF_NONE)
 		t->head[l.port] |= FP_LISTEN_ONLY_WILD;

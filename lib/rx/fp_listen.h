@@ -18,7 +18,12 @@
 #define FP_LISTEN_ONLY_WILD 0x80
 _Static_assert(FP_MAX_LISTENERS < FP_LISTEN_ONLY_WILD, "head[] holds index + 1 and a flag");
 
-enum fp_action { FP_ACT_COUNT, FP_ACT_SEQ, FP_ACT_ECHO };
+enum fp_action { FP_ACT_COUNT, FP_ACT_SEQ, FP_ACT_ECHO, FP_ACT_PLUGIN };
+
+#define FP_PLUGIN_PATH_MAX 192
+#define FP_PLUGIN_ARG_MAX 192
+
+struct fp_handler;
 
 struct fp_listener {
 	uint8_t id;               /* its index in the table */
@@ -30,6 +35,15 @@ struct fp_listener {
 	uint16_t seq_offset;      /* payload offset of the sequence number */
 	uint8_t seq_size;         /* 4 or 8 */
 	bool seq_le;              /* little-endian */
+	/* plugin: the handler the app loaded, and its configuration */
+	const struct fp_handler *handler;
+	void *hconf;
+};
+
+/* A plugin listener's path= and arg= (configuration, not the datapath). */
+struct fp_plugin_spec {
+	char path[FP_PLUGIN_PATH_MAX];
+	char arg[FP_PLUGIN_ARG_MAX];
 };
 
 struct fp_listen_table {
@@ -38,6 +52,7 @@ struct fp_listen_table {
 	/* by port: first listener + 1, 0: none; FP_LISTEN_ONLY_WILD set when
 	 * that listener is the port's only one and has no address */
 	uint8_t head[65536];
+	struct fp_plugin_spec plugin[FP_MAX_LISTENERS];   /* by listener */
 };
 
 /* Parse one --listen value and add it; joins multicast groups in local.

@@ -121,9 +121,15 @@ make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
 	const uint8_t *u = fp_pkt_l4(p);
 	uint32_t seg = fp_pkt_l4_seg(p);
 
-	v->payload = u + 8;
+	v->payload = (uint8_t *)u + 8;
 	v->len = p->l4_len - 8;
 	v->seg_len = seg > 8 ? seg - 8 : 0;
+	v->lcore = ctx->lcore;
+	v->listener = p->listener;
+	v->reply_len = v->len;
+	/* in place, to the end of the first segment's buffer */
+	v->reply_room = p->m->nb_segs == 1 ? (uint32_t)(p->m->buf_len -
+			p->m->data_off) - (uint32_t)(u + 8 - p->l2) : 0;
 	v->src = p->src;
 	v->dst = p->dst;
 	v->sport = fp_get16(u);
@@ -143,7 +149,8 @@ make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
  * bytes), in one add per listener and burst; returns whether p was taken.
  */
 static bool
-apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v)
+apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v, uint32_t reply_len,
+		uint32_t reply_room)
 {
 	struct fp_burst_listener *b = &ctx->bl[p->listener];
 
@@ -152,20 +159,28 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v)
 		b->drops++;
 		UDP_INC(ctx, p, RcvbufErrors);
 		UDP_INC(ctx, p, InErrors);
-		p->edge = fp_drop(p, FP_DROP_FULL_RING);
+		p->edge = fp_drop(p, FP_DROP_SOCKET_RCVBUFF);
+		return false;
+	}
+	if (unlikely(v == FP_VERDICT_DROP)) {
+		/* udp_queue_rcv_one_skb's socket filter path */
+		b->drops++;
+		UDP_INC(ctx, p, InErrors);
+		p->edge = fp_drop(p, FP_DROP_SOCKET_FILTER);
 		return false;
 	}
 	p->edge = FP_E_DELIVER;
-	if (v != FP_VERDICT_REPLY)
+	if (v != FP_VERDICT_REPLY || p->ip_cast != FP_CAST_UNICAST)
 		return true;
-	/* single frames only: fastpath does not fragment replies */
-	if (p->m->nb_segs != 1 ||
-			p->l3_len + p->l4_len > ctx->conf->port[ctx->port].mtu) {
+	/* single frames only, within the room and the MTU: fastpath does
+	 * not fragment replies */
+	if (p->m->nb_segs != 1 || reply_len > reply_room ||
+			p->l3_len + 8 + reply_len > ctx->conf->port[ctx->port].mtu) {
 		b->drops++;
 		p->edge = fp_drop(p, FP_DROP_PKT_TOO_BIG);
 		return true;
 	}
-	fp_reply_udp(ctx, p);
+	fp_reply_udp(ctx, p, reply_len);
 	p->meta.kind = p->family == FP_AF_INET ? FP_TX_UDP4_ECHO : FP_TX_UDP6_ECHO;
 	p->meta.listener = p->listener;
 	p->edge = FP_E_TX;
@@ -207,12 +222,14 @@ run_handlers(struct fp_proc_ctx *ctx, const uint16_t *first, const uint16_t *nex
 			make_view(ctx, &pk[i], &views[nv]);
 			view_pkt[nv++] = i;
 		}
-		fp_handler_of(l)->burst(ctx->hstate[id], l, views, nv, verdicts,
-				counters);
+		fp_handler_of(l)->burst(ctx->hstate[id],
+				l->handler != NULL ? l->hconf : l, views, nv,
+				verdicts, counters);
 		for (k = 0; k < nv; k++) {
 			struct fp_pkt *p = &pk[view_pkt[k]];
 
-			if (apply(ctx, p, verdicts[k])) {
+			if (apply(ctx, p, verdicts[k], views[k].reply_len,
+					views[k].reply_room)) {
 				taken(p, &v6, &bytes);
 				n++;
 			}

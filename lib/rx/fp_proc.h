@@ -76,6 +76,7 @@ struct fp_proc_ctx {
 	const struct fp_rx_conf *conf;
 	uint16_t port;                      /* port of the current burst */
 	uint16_t queue;                     /* queue of the current burst */
+	uint16_t lcore;                     /* the lcore running it */
 	uint64_t now;                       /* TSC of the current burst, or 0 */
 	fp_reasm_fn reasm;
 	void *reasm_arg;

@@ -38,27 +38,28 @@ fp_reply_ip(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 }
 
 void
-fp_reply_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
+fp_reply_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint32_t payload_len)
 {
-	uint8_t *u, tmp[2];
-	bool none;
+	uint8_t *u = fp_pkt_l4(p), tmp[2];
+	bool none = p->family == FP_AF_INET && u[6] == 0 && u[7] == 0;
+	uint16_t c;
 
+	/* the UDP length first: fp_reply_ip sizes the packet from l4_len */
+	p->l4_len = payload_len + 8;
+	u[4] = (uint8_t)(p->l4_len >> 8);
+	u[5] = (uint8_t)p->l4_len;
 	fp_reply_ip(ctx, p);
 	u = fp_pkt_l4(p);
 	memcpy(tmp, u, 2);
 	memcpy(u, u + 2, 2);
 	memcpy(u + 2, tmp, 2);
 	/* an IPv4 sender may send no checksum: none back either */
-	none = p->family == FP_AF_INET && u[6] == 0 && u[7] == 0;
 	if (none)
 		return;
 	u[6] = u[7] = 0;
 	p->seg = p->m->data_len;
-	{
-		uint16_t c = (uint16_t)~fp_l4_sum(p);
-
-		if (c == 0)
-			c = 0xffff;        /* 0 means "no checksum" (RFC 768) */
-		memcpy(u + 6, &c, 2);
-	}
+	c = (uint16_t)~fp_l4_sum(p);
+	if (c == 0)
+		c = 0xffff;        /* 0 means "no checksum" (RFC 768) */
+	memcpy(u + 6, &c, 2);
 }

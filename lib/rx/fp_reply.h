@@ -30,9 +30,12 @@ fp_reply_trim(struct fp_pkt *p, uint32_t l3_total)
  * the frame cut to the packet. Single-segment packets only. */
 void fp_reply_ip(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 
-/* The UDP datagram p (a listener's) back to its sender, in place: IP and
- * Ethernet as fp_reply_ip, ports swapped, the UDP checksum computed anew
- * (kept 0 when an IPv4 sender sent none). */
-void fp_reply_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+/* The UDP datagram p (a listener's) back to its sender, in place, with
+ * the payload_len bytes its handler left after the UDP header: IP and
+ * Ethernet as fp_reply_ip, ports swapped, lengths set, the UDP checksum
+ * computed anew (kept 0 when an IPv4 sender sent none). The buffer must
+ * hold it (the caller checks). */
+void fp_reply_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p,
+		uint32_t payload_len);
 
 #endif /* FP_REPLY_H */

@@ -6,6 +6,7 @@
 #include <rte_malloc.h>
 
 #include "fp_lcore.h"
+#include "fp_plugin.h"
 #include "fp_util.h"
 
 static struct fp_lcore *
@@ -20,6 +21,7 @@ lcore_get(struct fp_app *a, unsigned int id)
 	if (lc == NULL)
 		return NULL;
 	lc->id = id;
+	lc->proc.lcore = (uint16_t)id;
 	lc->is_main = id == a->main_lcore;
 	lc->cost_cycles = id < FP_MAX_LCORES ? a->opts.cost_cycles[id] : 0;
 	lc->proc.lstats = &lc->lstats;
@@ -144,6 +146,11 @@ fp_lcores_plan(struct fp_app *a, char *err, size_t errlen)
 					"cannot allocate the seq table of listener %u on lcore %u (%zu bytes)",
 					i, id, sizeof(struct fp_seq_table)), -ENOMEM;
 		}
+		/* users' handlers: their state on this lcore */
+		rc = fp_plugins_lcore_init(&a->rx.listen, id, lc->proc.hstate, err,
+				errlen);
+		if (rc != 0)
+			return rc;
 	}
 	RTE_LCORE_FOREACH_WORKER(id)
 		if (a->lcores[id] == NULL)
@@ -160,9 +167,12 @@ fp_lcores_free(struct fp_app *a)
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
 		unsigned int i;
 
-		if (a->lcores[id] != NULL)
-			for (i = 0; i < FP_MAX_LISTENERS; i++)
-				rte_free(a->lcores[id]->proc.hstate[i]);
+		if (a->lcores[id] != NULL) {
+			fp_plugins_lcore_fini(&a->rx.listen, a->lcores[id]->proc.hstate);
+			for (i = 0; i < a->rx.listen.n; i++)
+				if (a->rx.listen.l[i].action == FP_ACT_SEQ)
+					rte_free(a->lcores[id]->proc.hstate[i]);
+		}
 		rte_free(a->lcores[id]);
 		a->lcores[id] = NULL;
 	}

@@ -10,6 +10,7 @@
 #include <rte_version.h>
 
 #include "fp_app.h"
+#include "fp_handlers.h"
 #include "fp_report.h"
 #include "fp_util.h"
 
@@ -620,6 +621,20 @@ build_drops(struct fp_doc *d, const char *param, size_t limit)
 	return d->err;
 }
 
+/* A listener's handler counters, under the handler's names (the seq
+ * action's: gaps, lost, reordered, duplicates, sources, evictions,
+ * malformed). */
+static void
+doc_handler_counters(struct fp_doc *d, const struct fp_listener *l,
+		const struct fp_listener_stats *ls)
+{
+	const char *const *names = fp_handler_counters(fp_handler_of(l));
+	unsigned int k;
+
+	for (k = 0; names[k] != NULL && k < FP_HANDLER_MAX_COUNTERS; k++)
+		fp_doc_u64(d, names[k], ls->counters[k]);
+}
+
 static int
 build_udp(struct fp_doc *d, const char *param, size_t limit)
 {
@@ -648,16 +663,12 @@ build_udp(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "datagrams", ls->datagrams);
 		fp_doc_u64(d, "bytes", ls->bytes);
 		fp_doc_u64(d, "drops", ls->drops);
-		if (l->action == FP_ACT_ECHO)
+		if (l->action == FP_ACT_ECHO || l->action == FP_ACT_PLUGIN)
 			fp_doc_u64(d, "echoed", ls->echoed);
+		if (l->action == FP_ACT_PLUGIN)
+			fp_doc_str(d, "handler", fp_handler_of(l)->name);
+		doc_handler_counters(d, l, ls);
 		if (l->action == FP_ACT_SEQ) {
-			fp_doc_u64(d, "gaps", ls->seq.gaps);
-			fp_doc_u64(d, "lost", ls->seq.lost);
-			fp_doc_u64(d, "reordered", ls->seq.reordered);
-			fp_doc_u64(d, "duplicates", ls->seq.duplicates);
-			fp_doc_u64(d, "sources", ls->seq.sources);
-			fp_doc_u64(d, "evictions", ls->seq.evictions);
-			fp_doc_u64(d, "malformed", ls->seq.malformed);
 			fp_doc_u64(d, "seq_offset", l->seq_offset);
 			fp_doc_u64(d, "seq_size", l->seq_size);
 			fp_doc_str(d, "seq_order", l->seq_le ? "le" : "be");

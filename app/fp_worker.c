@@ -9,6 +9,7 @@
 
 #include "fp_app.h"
 #include "fp_frag.h"
+#include "fp_plugin.h"
 #include "fp_worker.h"
 
 /* Control work (quit flag, housekeeping) every CONTROL_LOOPS iterations. */
@@ -177,6 +178,7 @@ fp_worker_main(void *arg)
 			if (fp_app_quitting())
 				break;
 			fp_frag_expire(lc, prev);
+			fp_plugins_tick(&fp_app.rx.listen, lc->proc.hstate, prev);
 			if (lc->is_main)
 				control_tick(prev);
 		}

@@ -22,6 +22,7 @@
 #include "fp_eal.h"
 #include "fp_frag.h"
 #include "fp_lcore.h"
+#include "fp_plugin.h"
 #include "fp_port.h"
 #include "fp_report.h"
 #include "fp_telemetry.h"
@@ -115,6 +116,8 @@ start(char *err, size_t errlen)
 	fp_app.tsc_hz = rte_get_tsc_hz();
 	rc = fp_ports_probe(&fp_app, err, errlen);
 	if (rc == 0)
+		rc = fp_plugins_load(&fp_app.rx.listen, err, errlen);
+	if (rc == 0)
 		rc = fp_lcores_plan(&fp_app, err, errlen);
 	if (rc == 0)
 		rc = fp_frag_setup(&fp_app, err, errlen);
@@ -198,6 +201,7 @@ main(int argc, char **argv)
 	fp_frag_teardown(&fp_app);
 	rte_pdump_uninit();
 	fp_lcores_free(&fp_app);
+	fp_plugins_unload(&fp_app.rx.listen);
 	fp_pools_free(&fp_app);
 	rte_eal_cleanup();
 	return status;

@@ -123,8 +123,9 @@ struct fp_handler {
 	 */
 	void (*burst)(void *lcore_state, const void *conf, struct fp_dgram *d,
 			uint16_t n, uint8_t *verdicts, uint64_t *counters);
-	/* From the lcore's housekeeping, about every millisecond when idle
-	 * and every few hundred polls when busy: timers, flushes. */
+	/* From the lcore's housekeeping, every 256 passes of its poll loop
+	 * (microseconds apart when idle, longer under load), with the TSC:
+	 * timers, flushes. */
 	void (*tick)(void *lcore_state, const void *conf, uint64_t tsc);
 	/* At exit, after the lcores stopped: free what lcore_init and init
 	 * made. */

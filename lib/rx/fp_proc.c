@@ -187,14 +187,6 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v, uint32_t reply_len,
 	return true;
 }
 
-/* Datagram p was taken by its listener: into the burst's counts. */
-static inline void
-taken(const struct fp_pkt *p, uint32_t *v6, uint64_t *bytes)
-{
-	*v6 += p->family == FP_AF_INET6;
-	*bytes += p->l4_len - 8;
-}
-
 /*
  * Hand every listener with a burst function its datagrams of the burst, as
  * one vector, and apply the verdicts. first[] / next[] chain each
@@ -227,10 +219,12 @@ run_handlers(struct fp_proc_ctx *ctx, const uint16_t *first, const uint16_t *nex
 				verdicts, counters);
 		for (k = 0; k < nv; k++) {
 			struct fp_pkt *p = &pk[view_pkt[k]];
+			uint32_t rx_bytes = views[k].len;  /* a reply changes p */
 
 			if (apply(ctx, p, verdicts[k], views[k].reply_len,
 					views[k].reply_room)) {
-				taken(p, &v6, &bytes);
+				v6 += p->family == FP_AF_INET6;
+				bytes += rx_bytes;
 				n++;
 			}
 			other += p->edge != FP_E_DELIVER;

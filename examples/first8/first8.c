@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * first8: the smallest useful handler, and the benchmark's: it reads the
+ * first 8 bytes of every datagram's payload (summed into a per-lcore
+ * value, so the read cannot be optimised away) and consumes it.
+ *
+ * --listen PORT=plugin,path=first8.so
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fastpath/handler.h>
+
+static const char *const counters[] = { "short", NULL };
+
+struct state {
+	uint64_t sum;
+};
+
+static int
+first8_lcore_init(const void *conf, unsigned int lcore, void **state)
+{
+	(void)conf;
+	(void)lcore;
+	*state = calloc(1, sizeof(struct state));
+	return *state == NULL ? -1 : 0;
+}
+
+static void
+first8_burst(void *lcore_state, const void *conf, struct fp_dgram *d, uint16_t n,
+		uint8_t *verdicts, uint64_t *counters)
+{
+	struct state *st = lcore_state;
+	uint16_t i;
+
+	(void)conf;
+	for (i = 0; i < n; i++) {
+		uint64_t w = 0;
+
+		if (d[i].seg_len >= 8)
+			memcpy(&w, d[i].payload, 8);
+		else
+			counters[0]++;
+		st->sum += w;
+		verdicts[i] = FP_VERDICT_CONSUMED;
+	}
+}
+
+static void
+first8_lcore_fini(void *lcore_state, const void *conf)
+{
+	(void)conf;
+	free(lcore_state);
+}
+
+static const struct fp_handler first8 = {
+	.abi_version = FP_HANDLER_ABI_VERSION,
+	.name = "first8",
+	.counter_names = counters,
+	.lcore_init = first8_lcore_init,
+	.burst = first8_burst,
+	.lcore_fini = first8_lcore_fini,
+};
+
+const struct fp_handler *fastpath_handler(void);
+
+const struct fp_handler *
+fastpath_handler(void)
+{
+	return &first8;
+}

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <fastpath/handler.h>
+
 #include "fp_opts.h"
 #include "fp_proc.h"
 #include "pkt.h"
@@ -1450,6 +1452,196 @@ test_seq_eviction(void)
 	CU_ASSERT_EQUAL(st.gaps, 0);
 }
 
+/* A handler for the tests: records the views, returns scripted verdicts
+ * and, for REPLY, writes a reply payload of script_reply_len bytes. */
+static struct fp_dgram seen[8];
+static unsigned int nb_seen;
+static uint8_t script_verdict;
+static int script_reply_len = -1;
+
+static void
+script_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
+		uint8_t *verdicts, uint64_t *counters)
+{
+	uint16_t i;
+
+	(void)state;
+	(void)conf;
+	for (i = 0; i < n; i++) {
+		if (nb_seen < RTE_DIM(seen))
+			seen[nb_seen++] = d[i];
+		verdicts[i] = script_verdict;
+		counters[1] += d[i].len;
+		if (script_verdict == FP_VERDICT_REPLY && script_reply_len >= 0) {
+			memset(d[i].payload, 'r', (size_t)script_reply_len);
+			d[i].reply_len = (uint32_t)script_reply_len;
+		}
+	}
+	counters[0] += n;
+}
+
+static const char *const script_counters[] = { "calls", "payload", NULL };
+static const struct fp_handler script = {
+	.abi_version = FP_HANDLER_ABI_VERSION, .name = "script",
+	.counter_names = script_counters, .burst = script_burst,
+};
+
+static void
+script_listener(const char *spec)
+{
+	listen_on(spec);
+	conf.listen.l[conf.listen.n - 1].handler = &script;
+	nb_seen = 0;
+	script_reply_len = -1;
+}
+
+/* What a handler is shown of a datagram, both families. */
+static void
+test_handler_views(void)
+{
+	const struct fp_dgram *v;
+
+	fixture();
+	local("10.1.0.1");
+	local("2001:db8::1");
+	script_listener("9=plugin,path=unit");
+	script_verdict = FP_VERDICT_CONSUMED;
+	ctx.lcore = 3;
+	ctx.queue = 2;
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL_FATAL(nb_seen, 1);
+	v = &seen[0];
+	CU_ASSERT_EQUAL(v->family, 4);
+	CU_ASSERT_EQUAL(v->src[0], 10);
+	CU_ASSERT_EQUAL(v->src[3], 2);                    /* 10.0.0.2 */
+	CU_ASSERT_EQUAL(v->dst[3], 1);                    /* 10.1.0.1 */
+	CU_ASSERT_EQUAL(v->sport, 5555);
+	CU_ASSERT_EQUAL(v->dport, 9);
+	CU_ASSERT_EQUAL(v->len, 18);
+	CU_ASSERT_EQUAL(v->seg_len, 18);
+	CU_ASSERT_EQUAL(memcmp(v->payload, "0123456789abcdefgh", 18), 0);
+	CU_ASSERT_EQUAL(v->cast, FP_DGRAM_UNICAST);
+	CU_ASSERT_EQUAL(v->frames, 1);
+	CU_ASSERT_EQUAL(v->lcore, 3);
+	CU_ASSERT_EQUAL(v->rx_queue, 2);
+	CU_ASSERT_EQUAL(v->listener, 0);
+	CU_ASSERT_EQUAL(v->reply_len, 18);
+	CU_ASSERT_TRUE(v->reply_room >= 18);
+	CU_ASSERT_PTR_EQUAL(v->mbuf, &tp.m);
+	/* IPv6, and padding past the datagram not in the payload */
+	tpkt_init(&tp);
+	udp6("2001:db8::1", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL_FATAL(nb_seen, 2);
+	v = &seen[1];
+	CU_ASSERT_EQUAL(v->family, 6);
+	CU_ASSERT_EQUAL(v->dst[15], 1);
+	CU_ASSERT_EQUAL(v->src[15], 2);
+	CU_ASSERT_EQUAL(v->len, 10);
+	CU_ASSERT_EQUAL(ls.listener[0].counters[0], 2);    /* its counters */
+	CU_ASSERT_EQUAL(ls.listener[0].counters[1], 18 + 10);
+	/* a datagram in two segments: seg_len is what is contiguous */
+	tpkt_init(&tp);
+	udp4("10.1.0.1", 9);
+	{
+		static uint8_t tail[8];
+		static struct rte_mbuf seg2;
+
+		/* move the last 8 payload bytes into a second segment */
+		memcpy(tail, tpkt_data(&tp) + tp.m.data_len - 8, 8);
+		memset(&seg2, 0, sizeof(seg2));
+		seg2.buf_addr = tail;
+		seg2.buf_len = sizeof(tail);
+		seg2.data_len = 8;
+		tp.m.data_len -= 8;
+		tp.m.next = &seg2;
+		tp.m.nb_segs = 2;
+		CU_ASSERT_EQUAL(run(), R_DELIVER);
+		tp.m.next = NULL;
+		tp.m.nb_segs = 1;
+	}
+	CU_ASSERT_EQUAL_FATAL(nb_seen, 3);
+	CU_ASSERT_EQUAL(seen[2].len, 18);
+	CU_ASSERT_EQUAL(seen[2].seg_len, 10);
+	CU_ASSERT_EQUAL(seen[2].reply_room, 0);              /* no reply in place */
+	/* multicast to a joined group */
+	fixture();
+	local("10.1.0.1");
+	script_listener("239.1.1.1:9=plugin,path=unit");
+	udp4("239.1.1.1", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL(seen[0].cast, FP_DGRAM_MULTICAST);
+}
+
+/* Each verdict's fate and counters, as handler.h says. */
+static void
+test_handler_verdicts(void)
+{
+	uint8_t *d, *ip, *u;
+
+	/* DROP: SOCKET_FILTER, Udp InErrors, the listener's drops */
+	fixture();
+	local("10.1.0.1");
+	script_listener("9=plugin,path=unit");
+	script_verdict = FP_VERDICT_DROP;
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), FP_DROP_SOCKET_FILTER);
+	CU_ASSERT_EQUAL(SNMP(Udp, InErrors), 1);
+	CU_ASSERT_EQUAL(SNMP(Udp, InDatagrams), 0);
+	CU_ASSERT_EQUAL(ls.listener[0].drops, 1);
+	CU_ASSERT_EQUAL(ls.listener[0].datagrams, 0);
+	/* DROP_FULL: SOCKET_RCVBUFF, RcvbufErrors + InErrors, not softnet */
+	tpkt_init(&tp);
+	script_verdict = FP_VERDICT_DROP_FULL;
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), FP_DROP_SOCKET_RCVBUFF);
+	CU_ASSERT_EQUAL(SNMP(Udp, RcvbufErrors), 1);
+	CU_ASSERT_EQUAL(SNMP(Udp, InErrors), 2);
+	CU_ASSERT_EQUAL(out.res_drops, 0);
+	CU_ASSERT_EQUAL(ls.listener[0].drops, 2);
+	/* CONSUMED: delivered, counted */
+	tpkt_init(&tp);
+	script_verdict = FP_VERDICT_CONSUMED;
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL(SNMP(Udp, InDatagrams), 1);
+	CU_ASSERT_EQUAL(ls.listener[0].datagrams, 1);
+	CU_ASSERT_EQUAL(ls.listener[0].bytes, 18);
+	/* REPLY with a payload of its own: lengths, checksums, ports */
+	tpkt_init(&tp);
+	script_verdict = FP_VERDICT_REPLY;
+	script_reply_len = 40;
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), R_TX);
+	d = tpkt_data(&tp);
+	ip = d + 14;
+	u = ip + 20;
+	CU_ASSERT_EQUAL(memcmp(d, T_MAC_PEER, 6), 0);
+	CU_ASSERT_EQUAL(ip[2] << 8 | ip[3], 20 + 8 + 40);
+	CU_ASSERT_EQUAL(t_csum(ip, 20, 0), 0xffff);
+	CU_ASSERT_EQUAL(u[4] << 8 | u[5], 8 + 40);
+	CU_ASSERT_EQUAL(u[0] << 8 | u[1], 9);
+	CU_ASSERT_EQUAL(u[2] << 8 | u[3], 5555);
+	CU_ASSERT_EQUAL(u[8], 'r');
+	CU_ASSERT_EQUAL(t_l4_sum(&tp, ip, u, 48, 17), 0xffff);
+	CU_ASSERT_EQUAL(tp.m.data_len, 14 + 20 + 48);
+	CU_ASSERT_EQUAL(ls.listener[0].bytes, 18 + 18);     /* what came in */
+	fp_proc_tx_done(&ctx, &out, 1, false);
+	CU_ASSERT_EQUAL(SNMP(Udp, OutDatagrams), 1);
+	/* a reply past the room or the MTU: PKT_TOO_BIG, the listener's drop */
+	tpkt_init(&tp);
+	script_reply_len = 1500;
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), FP_DROP_PKT_TOO_BIG);
+	CU_ASSERT_EQUAL(ls.listener[0].drops, 3);
+	/* never a reply to a broadcast: consumed */
+	tpkt_init(&tp);
+	script_reply_len = -1;
+	udp4("255.255.255.255", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+}
+
 int
 unit_register_rx(void)
 {
@@ -1479,6 +1671,8 @@ unit_register_rx(void)
 		{ "seq tracker", test_seq_tracker },
 		{ "seq: bucket hash spreads one subnet", test_seq_hash },
 		{ "seq: eviction at and beyond capacity", test_seq_eviction },
+		{ "handlers: the datagram views", test_handler_views },
+		{ "handlers: verdicts and their counters", test_handler_verdicts },
 		{ NULL, NULL },
 	};
 

@@ -3,6 +3,8 @@
 # Instructions per packet inside the processing entry point, counted by
 # callgrind (a figure that does not move with the machine's load):
 #   common  65,536 64-byte IPv4/UDP datagrams to a count listener
+#   handler the common case to examples/first8 (a user's handler that
+#           reads each payload's first 8 bytes and consumes it)
 #   mixed   65,536 frames: IPv4/UDP, IPv6/UDP, VLAN-tagged IPv4/UDP, TCP,
 #           ICMP echo requests (answered), and 10% drops (bad UDP
 #           checksum, no listener, another host's address)
@@ -79,5 +81,9 @@ PY
 
 fp_say "callgrind, inside $ENTRY, $FRAMES frames each"
 count common "$WORK/common.pcap" --listen 9=count
+# the same traffic to a user's handler that reads each payload's first 8
+# bytes (examples/first8): the handler interface's cost over count
+count handler "$WORK/common.pcap" \
+    --listen "9=plugin,path=$FP_BUILD/examples/first8.so"
 count mixed "$WORK/mixed.pcap" --local-ip 10.1.0.1/24 --local-ip 2001:db8::1 \
     --listen 9=count

@@ -193,7 +193,7 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v, uint32_t reply_len,
  * listener's packets in arrival order. Returns how many datagrams were not
  * simply delivered.
  */
-static uint32_t
+static __rte_noinline uint32_t
 run_handlers(struct fp_proc_ctx *ctx, const uint16_t *first, const uint16_t *next,
 		uint64_t listeners)
 {
@@ -385,7 +385,7 @@ struct take {
 };
 
 /* Count the run so far into the burst's counts; start one for id. */
-static void
+static __rte_noinline void
 take_switch(struct fp_proc_ctx *ctx, struct take *t, unsigned int id)
 {
 	if (t->n != 0) {

@@ -134,7 +134,7 @@ make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
 	v->dst = p->dst;
 	v->sport = fp_get16(u);
 	v->dport = fp_get16(u + 2);
-	v->family = p->family == FP_AF_INET ? 4 : 6;
+	v->family = p->family;             /* FP_AF_INET is 4, FP_AF_INET6 6 */
 	v->cast = p->ip_cast;
 	v->frames = p->frames;
 	v->rx_port = ctx->port;
@@ -142,6 +142,8 @@ make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
 	v->timestamp = ctx->now;
 	v->mbuf = p->m;
 }
+
+static void fast_fill(struct fp_pkt *p);
 
 /*
  * Apply a handler's verdict v to listener datagram p. Taken datagrams are
@@ -170,7 +172,11 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v, uint32_t reply_len,
 		return false;
 	}
 	p->edge = FP_E_DELIVER;
-	if (v != FP_VERDICT_REPLY || p->ip_cast != FP_CAST_UNICAST)
+	if (v != FP_VERDICT_REPLY)
+		return true;
+	if (!p->filled)
+		fast_fill(p);
+	if (p->ip_cast != FP_CAST_UNICAST)
 		return true;
 	/* single frames only, within the room and the MTU: fastpath does
 	 * not fragment replies */
@@ -188,16 +194,19 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v, uint32_t reply_len,
 }
 
 /*
- * Hand every listener with a burst function its datagrams of the burst, as
- * one vector, and apply the verdicts. first[] / next[] chain each
- * listener's packets in arrival order. Returns how many datagrams were not
- * simply delivered.
+ * Hand every listener with a burst function its datagrams of the burst,
+ * as one vector, and apply the verdicts. The views were made in arrival
+ * order (vpk[] says whose); with one listener they already are its
+ * vector, else each listener's are gathered. Returns how many datagrams
+ * were not simply delivered.
  */
 static __rte_noinline uint32_t
-run_handlers(struct fp_proc_ctx *ctx, const uint16_t *first, const uint16_t *next,
-		uint64_t listeners)
+run_handlers(struct fp_proc_ctx *ctx, uint16_t nv, uint64_t listeners)
 {
+	static __thread struct fp_dgram gathered[FP_BURST_MAX];
+	static __thread uint16_t gpk[FP_BURST_MAX];
 	const struct fp_listen_table *t = &ctx->conf->listen;
+	const bool several = (listeners & (listeners - 1)) != 0;
 	uint32_t other = 0;
 
 	for (; listeners != 0; listeners &= listeners - 1) {
@@ -206,28 +215,41 @@ run_handlers(struct fp_proc_ctx *ctx, const uint16_t *first, const uint16_t *nex
 		struct fp_burst_listener *b = &ctx->bl[id];
 		struct fp_listener_stats *ls = &ctx->lstats->listener[id];
 		uint64_t counters[FP_HANDLER_MAX_COUNTERS] = { 0 };
+		struct fp_dgram *v = views;
+		const uint16_t *vp = view_pkt;
 		uint32_t n = 0, v6 = 0;
 		uint64_t bytes = 0;
-		uint16_t i, k, nv = 0;
+		uint16_t k, m = nv;
 
-		for (i = first[id]; i != UINT16_MAX; i = next[i]) {
-			make_view(ctx, &pk[i], &views[nv]);
-			view_pkt[nv++] = i;
+		if (several) {
+			/* more than one listener: this one's views, in order */
+			m = 0;
+			for (k = 0; k < nv; k++)
+				if (views[k].listener == id) {
+					gathered[m] = views[k];
+					gpk[m++] = view_pkt[k];
+				}
+			v = gathered;
+			vp = gpk;
 		}
 		fp_handler_of(l)->burst(ctx->hstate[id],
-				l->handler != NULL ? l->hconf : l, views, nv,
+				l->handler != NULL ? l->hconf : l, v, m,
 				verdicts, counters);
-		for (k = 0; k < nv; k++) {
-			struct fp_pkt *p = &pk[view_pkt[k]];
-			uint32_t rx_bytes = views[k].len;  /* a reply changes p */
+		for (k = 0; k < m; k++) {
+			struct fp_pkt *p = &pk[vp[k]];
 
-			if (apply(ctx, p, verdicts[k], views[k].reply_len,
-					views[k].reply_room)) {
-				v6 += p->family == FP_AF_INET6;
-				bytes += rx_bytes;
-				n++;
+			if (likely(verdicts[k] == FP_VERDICT_CONSUMED)) {
+				p->edge = FP_E_DELIVER;
+			} else if (!apply(ctx, p, verdicts[k], v[k].reply_len,
+					v[k].reply_room)) {
+				other++;
+				continue;
+			} else {
+				other += p->edge != FP_E_DELIVER;
 			}
-			other += p->edge != FP_E_DELIVER;
+			v6 += v[k].family == 6;
+			bytes += v[k].len;
+			n++;
 		}
 		for (k = 0; k < FP_HANDLER_MAX_COUNTERS; k++)
 			if (counters[k] != 0)
@@ -355,11 +377,12 @@ fast_udp4(struct fp_proc_ctx *ctx, struct rte_mbuf *m, struct fp_pkt *p,
 	p->l4_len = ulen;
 	p->family = FP_AF_INET;
 	p->listener = (uint8_t)id;
+	p->filled = 0;
 	return FP_E_LISTENER;
 }
 
 /* The rest of the packet record of a datagram fast_udp4() took. */
-static __rte_always_inline void
+static void
 fast_fill(struct fp_pkt *p)
 {
 	uint8_t *l2 = rte_pktmbuf_mtod(p->m, uint8_t *);
@@ -373,6 +396,40 @@ fast_fill(struct fp_pkt *p)
 	p->src = l2 + 14 + 12;
 	p->dst = l2 + 14 + 16;
 	p->ip_cast = FP_CAST_UNICAST;
+	p->filled = 1;
+}
+
+_Static_assert(FP_AF_INET == 4 && FP_AF_INET6 == 6, "view families are 4 and 6");
+
+/* The view of a datagram fast_udp4() took (Ethernet, IPv4 without
+ * options, UDP: fixed offsets), without going through the record. */
+static __rte_always_inline void
+fast_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
+		struct fp_dgram *v)
+{
+	struct rte_mbuf *m = p->m;
+	uint8_t *l2 = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t len = p->l4_len - 8, seg = (uint32_t)m->data_len - 42;
+
+	v->payload = l2 + 42;
+	v->len = len;
+	v->seg_len = RTE_MIN(seg, len);
+	v->src = l2 + 26;
+	v->dst = l2 + 30;
+	v->sport = fp_get16(l2 + 34);
+	v->dport = fp_get16(l2 + 36);
+	v->family = 4;
+	v->cast = FP_DGRAM_UNICAST;
+	v->frames = 1;
+	v->rx_port = ctx->port;
+	v->rx_queue = ctx->queue;
+	v->lcore = ctx->lcore;
+	v->listener = p->listener;
+	v->timestamp = ctx->now;
+	v->mbuf = m;
+	v->reply_room = m->nb_segs == 1 ?
+		(uint32_t)(m->buf_len - m->data_off) - 42 : 0;
+	v->reply_len = len;
 }
 
 /* Datagrams taken at once, for a run of packets to one listener. */
@@ -417,16 +474,15 @@ pkt_init(struct fp_pkt *p, struct rte_mbuf *m)
 	p->l3_len = 0;
 	p->frames = 1;
 	p->released = 0;
+	p->filled = 1;
 }
 
 void
 fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		struct fp_burst *out)
 {
-	uint16_t first[FP_MAX_LISTENERS], last[FP_MAX_LISTENERS];
-	uint16_t next[FP_BURST_MAX];
 	uint64_t listeners = 0, bytes = 0;
-	uint16_t i, nb_free = 0, fast = 0;
+	uint16_t i, nb_free = 0, fast = 0, nv = 0;
 	struct take take = { .id = UINT_MAX };
 	uint32_t other = 0;      /* packets not simply one frame delivered */
 	const enum fast_mode mode = fast_mode(ctx);
@@ -481,15 +537,12 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 				take.v6 += p->family == FP_AF_INET6;
 			continue;
 		}
-		if (e_fast)
-			fast_fill(p);
 		p->edge = FP_E_LISTENER;
-		next[i] = UINT16_MAX;
-		if (listeners & (1ull << id))
-			next[last[id]] = i;
+		if (e_fast)
+			fast_view(ctx, p, &views[nv]);
 		else
-			first[id] = i;
-		last[id] = i;
+			make_view(ctx, p, &views[nv]);
+		view_pkt[nv++] = i;
 		listeners |= 1ull << id;
 	}
 	if (fast != 0) {
@@ -499,7 +552,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	take_switch(ctx, &take, UINT_MAX);
 	/* 2. the listeners' handlers, once per listener */
 	if (listeners != 0)
-		other += run_handlers(ctx, first, next, listeners);
+		other += run_handlers(ctx, nv, listeners);
 	/* 3. every frame settled, in arrival order; in the common case every
 	 * one is a single frame delivered, and pkts[] already says so */
 	i = 0;

@@ -62,6 +62,7 @@ struct fp_pkt {
 	uint8_t edge;             /* enum fp_edge: the fate, once settled */
 	uint8_t reason;           /* FP_E_DROP: enum fp_drop_reason */
 	uint8_t listener;         /* FP_E_LISTENER: the listener */
+	uint8_t filled;           /* 0: only what the fast path needs is set */
 	struct fp_tx_meta meta;   /* FP_E_TX */
 };
 

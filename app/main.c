@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -128,6 +129,7 @@ start(char *err, size_t errlen)
 		return rc;
 	fp_telemetry_open();
 	fp_app.start_tsc = rte_rdtsc();
+	fp_app.start_time = (uint64_t)time(NULL);
 	RTE_LCORE_FOREACH_WORKER(id)
 		if (fp_app.lcores[id] != NULL)
 			rte_eal_remote_launch(fp_worker_main, fp_app.lcores[id], id);

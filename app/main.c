@@ -23,6 +23,7 @@
 #include "fp_eal.h"
 #include "fp_frag.h"
 #include "fp_lcore.h"
+#include "fp_notify.h"
 #include "fp_port.h"
 #include "fp_report.h"
 #include "fp_telemetry.h"
@@ -133,6 +134,7 @@ start(char *err, size_t errlen)
 	RTE_LCORE_FOREACH_WORKER(id)
 		if (fp_app.lcores[id] != NULL)
 			rte_eal_remote_launch(fp_worker_main, fp_app.lcores[id], id);
+	fp_notify("READY=1");      /* systemd Type=notify: ports up, lcores polling */
 	return 0;
 }
 
@@ -191,6 +193,7 @@ main(int argc, char **argv)
 	else if (rc == 0)
 		fp_control_loop();
 	rte_eal_mp_wait_lcore();
+	fp_notify("STOPPING=1");
 	fp_telemetry_close();      /* before the state it reads goes away */
 
 	if (rc == 0)

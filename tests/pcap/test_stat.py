@@ -545,7 +545,8 @@ def node_exporter():
     c = fr.Checker(name)
     path = os.path.join(fr.workdir(name), "u.pcap")
     pg.write_pcap(path, [pg.udp_frame(64, flow=i, dport=9) for i in range(50)])
-    app, _ = fr.start(name, ["net_pcap0,rx_pcap=" + path], ["--listen", "9=count"])
+    app, _ = fr.start(name, ["net_pcap0,rx_pcap=" + path],
+                      ["--listen", "9=count", "--listen", "5000=seq"])
     tdir = tempfile.mkdtemp(prefix="fp_textfile_")
     procs = []
     try:
@@ -589,6 +590,13 @@ def node_exporter():
              sorted(n for n in efams if not n.startswith("fastpath_")), [])
         promtool_check(c, ebody)
         c.eq("fastpath_up 1", parse_prometheus(ebody)[0].get(("fastpath_up", ())), 1.0)
+        # the Grafana dashboard in the tree uses only names the exporter has
+        import json as js
+        dash = js.load(open(os.path.join(fr.ROOT, "config", "grafana", "fastpath.json")))
+        exprs = [t["expr"] for p in dash["panels"] for t in p.get("targets", [])]
+        used = set(re.findall(r"\b(fastpath_[A-Za-z0-9_]+)", " ".join(exprs)))
+        c.true("dashboard queries fastpath metrics (%d)" % len(used), len(used) >= 10)
+        c.eq("dashboard names the exporter does not have", sorted(used - efams), [])
         # fastpath down, exporter up: fastpath_up 0 and nothing else
         app.send_signal(signal.SIGTERM)
         app.communicate(timeout=30)

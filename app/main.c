@@ -19,6 +19,7 @@
 #include <rte_pdump.h>
 
 #include "fp_app.h"
+#include "fp_banner.h"
 #include "fp_config.h"
 #include "fp_eal.h"
 #include "fp_frag.h"
@@ -128,6 +129,7 @@ start(char *err, size_t errlen)
 		rc = fp_ports_start(&fp_app, err, errlen);
 	if (rc != 0)
 		return rc;
+	fp_banner();
 	fp_telemetry_open();
 	fp_app.start_tsc = rte_rdtsc();
 	fp_app.start_time = (uint64_t)time(NULL);
@@ -161,13 +163,15 @@ main(int argc, char **argv)
 	char err[512] = "";
 	int k, rc, status;
 
+	if (fp_version_requested(argc, argv))
+		return fp_version_print(), EXIT_SUCCESS;
 	k = split_args(argc, argv);
 	status = parse_app_args(argc, argv, k);
 	if (status >= 0)
 		return status;
 
-	if (rte_eal_init(k, argv) < 0) {
-		status = fp_eal_init_failure(err, sizeof(err));
+	if (fp_eal_init(k, argv) < 0) {
+		status = fp_eal_init_failure(k, argv, err, sizeof(err));
 		fprintf(stderr, "fastpath: EAL initialisation failed: %s\n", err);
 		return status;
 	}

@@ -73,6 +73,37 @@ def main():
         check("setup-host %s: says why" % bad, err.strip() != "")
     rc, out, _ = setup("status")
     check("status runs", rc == 0 and "hugepages" in out)
+    # --help: usage on stdout, status 0; options anywhere on the line
+    for h in ("--help", "-h"):
+        rc, out, err = setup(h)
+        check("setup-host %s: status 0 (got %d)" % (h, rc), rc == 0)
+        check("setup-host %s: usage names every command" % h,
+              all(c in out for c in ("hugepages N", "bind PCI", "unbind PCI", "status"))
+              and err == "")
+    want = setup("--dry-run", "hugepages", "512", "--node", "0")
+    for order in (["hugepages", "512", "--dry-run", "--node", "0"],
+                  ["hugepages", "--node", "0", "512", "--dry-run"],
+                  ["hugepages", "--dry-run", "512", "--node", "0"]):
+        check("setup-host %s == --dry-run first" % order, setup(*order) == want)
+    check("bind PCI --dry-run", setup("bind", "0000:3b:00.0", "--dry-run") ==
+          setup("--dry-run", "bind", "0000:3b:00.0"))
+    for bad, says in ((["--frob"], "unknown option '--frob'"),
+                      (["hugepages", "1", "--node"], "--node needs a value"),
+                      (["status", "x"], "status takes no argument"),
+                      ([], "which command?")):
+        rc, out, err = setup(*bad)
+        check("setup-host %s: one line naming it: %r" % (bad, err),
+              rc == 2 and len(err.strip().splitlines()) == 1 and says in err)
+
+    # the man pages render cleanly: mandoc -T lint says nothing
+    pages = [os.path.join(ROOT, "man", f) for f in sorted(os.listdir(os.path.join(ROOT, "man")))
+             if f.endswith(".1")]
+    if shutil.which("mandoc"):
+        p = subprocess.run(["mandoc", "-T", "lint"] + pages, capture_output=True, text=True)
+        check("mandoc -T lint clean: %s" % (p.stdout + p.stderr).strip()[:600],
+              p.returncode == 0 and (p.stdout + p.stderr).strip() == "")
+    else:
+        check("mandoc is installed (Debian package mandoc; test.sh installs it)", False)
 
     unit = open(os.path.join(BUILD, "fastpath.service")).read()
     lines = unit.splitlines()

@@ -34,7 +34,7 @@ int fp_eal_init(int argc, char **argv);
  * The caller must then exit without rte_eal_cleanup(): in a 22.11
  * secondary it runs the bus cleanup, which removes the devices the
  * secondary attached (a virtio NIC can be reset under the primary; see
- * the README on secondaries). What is left is this process's mp socket
+ * docs/counters.md on secondaries). What is left is this process's mp socket
  * and fbarray files in the runtime directory, which the primary ignores.
  */
 int fp_eal_check_primary(char *err, size_t errlen);

@@ -101,7 +101,8 @@ parse_app_args(int argc, char **argv, int k)
 	if (fp_app.opts.help) {
 		fp_opts_help(help, sizeof(help));
 		fputs(help, stdout);
-		fputs("\nEAL options come before \"--\" (e.g. -l 0,1 --vdev ...); see the README.\n",
+		fputs("  --version                  print fastpath's and DPDK's versions and the build options\n"
+			"\nEAL options come before \"--\" (e.g. -l 0,1 --vdev ...); see fastpath(1).\n",
 			stdout);
 		return EXIT_SUCCESS;
 	}

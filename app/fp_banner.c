@@ -65,8 +65,10 @@ banner_listeners(void)
 
 	for (i = 0; i < t->n && used < sizeof(buf); i++) {
 		fp_listener_format(&t->l[i], a, sizeof(a));
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s=%s",
-				i ? ", " : "", a, fp_action_name(t->l[i].action));
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s%s%s=%s",
+				i ? ", " : "", fp_app.opts.listen_name[i],
+				fp_app.opts.listen_name[i][0] ? " " : "", a,
+				fp_action_name(t->l[i].action));
 	}
 	if (used >= sizeof(buf))
 		strcpy(buf + sizeof(buf) - 5, " ...");

@@ -666,6 +666,7 @@ build_udp(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_dict_begin(d, key);
 		fp_doc_str(d, "local_address", addr);
 		fp_doc_str(d, "action", fp_action_name(l->action));
+		fp_doc_str(d, "name", fp_app.opts.listen_name[i]);
 		fp_doc_u64(d, "datagrams", ls->datagrams);
 		fp_doc_u64(d, "bytes", ls->bytes);
 		fp_doc_u64(d, "drops", ls->drops);

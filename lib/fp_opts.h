@@ -35,6 +35,7 @@
 #define FP_DEF_FRAG_TIMEOUT_MS 1000
 #define FP_MAX_COST_CYCLES 10000000u
 #define FP_MAX_FRAG_TIMEOUT_MS 60000
+#define FP_LISTEN_NAME_MAX 64       /* rte_cfgfile's CFG_NAME_LEN */
 
 enum fp_rss_key {
 	FP_RSS_KEY_DEFAULT,    /* the driver's key */
@@ -62,6 +63,9 @@ struct fp_opts {
 	uint32_t cost_cycles[FP_MAX_LCORES];  /* extra work per packet, by lcore */
 	unsigned int nb_vlans;      /* --vlan ids given */
 	struct fp_rx_conf rx;       /* local addresses, listeners, VLANs */
+	/* the [listen] entry names of a config file, by listener index ("":
+	 * given on the command line); letters, digits, '_', '.', '-' */
+	char listen_name[FP_MAX_LISTENERS][FP_LISTEN_NAME_MAX];
 	char config_file[PATH_MAX]; /* "" = none */
 	uint64_t given;             /* options given, by fp_opts_index() */
 	bool help;

@@ -85,6 +85,8 @@ CONFIG_CASES = [
     ("config: not key = value", "[ports]\nrxd\n", "key = value"),
     ("config: bad listener", "[listen]\nx = 9=drop\n", ":2: [listen] x: --listen"),
     ("config: listener name twice", "[listen]\nx = 9=count\nx = 10=count\n", "line 2"),
+    ("config: listener name not a label value", "[listen]\nfeed\"a = 9=count\n",
+     ":2: [listen] feed\"a: a listener name is made of letters, digits, '_', '.' and '-'"),
     ("config: bad address", "[host]\nlocal-ip = 300.1.1.1\n", ":2: [host] local-ip:"),
     ("config: impossible queue map", "[lcores]\nqueue-map = (0,0,9)\n", "lcore 9 is not enabled"),
     ("config: stats-json a directory", "[run]\nstats-json = /tmp\n",

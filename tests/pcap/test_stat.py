@@ -632,7 +632,46 @@ def node_exporter():
     return c.done()
 
 
+def listener_names():
+    """The [listen] entry names of a config file are the listeners' names:
+    in /fastpath/udp, in the udp table, in the start-up banner and as the
+    Prometheus label name; listeners from the command line have none."""
+    import json as js
+    name = "stat_names"
+    c = fr.Checker(name)
+    d = fr.workdir(name)
+    path = os.path.join(d, "u.pcap")
+    pg.write_pcap(path, [pg.udp_frame(64, flow=i, dport=9) for i in range(10)])
+    ini = os.path.join(d, "names.ini")
+    with open(ini, "w") as f:
+        f.write("[listen]\nfeed-a = 9=count\nmd.2 = 5000=seq\n")
+    for args, want in ((["--config-file", ini], {"0": "feed-a", "1": "md.2"}),
+                       (["--config-file", ini, "--listen", "9=count"], {"0": ""})):
+        app, _ = fr.start(name, ["net_pcap0,rx_pcap=" + path], args)
+        try:
+            c.true("socket", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+            c.true("drained", fr.wait_for(lambda: '"processed": 10' in
+                                          stat(name, "query", "/fastpath/ports")[1], 20, 0.2))
+            udp = js.loads(stat(name, "query", "/fastpath/udp")[1])
+            c.eq("%s: /fastpath/udp names" % args, {k: v.get("name") for k, v in udp.items()},
+                 want)
+            samples = parse_prometheus(stat(name, "prometheus")[1])[0]
+            got = {dict(k[1])["listener"]: dict(k[1])["name"] for k in samples
+                   if k[0] == "fastpath_udp_datagrams_total"}
+            c.eq("%s: Prometheus label name" % args, got, want)
+            if want["0"]:
+                c.true("udp table shows the name", "name=feed-a" in stat(name, "udp")[1])
+        finally:
+            app.send_signal(signal.SIGTERM)
+            _, err = app.communicate(timeout=30)
+            fr.cleanup(name)
+        if want["0"]:
+            c.true("banner names them: %r" % err[-300:],
+                   "2 listener(s): feed-a *:9=count, md.2 *:5000=seq" in err)
+    return c.done()
+
+
 if __name__ == "__main__":
     fr.main({"subcommands": subcommands, "connection_limit": connection_limit,
              "bad_listen": bad_listen, "paging": paging, "views": views,
-             "node_exporter": node_exporter})
+             "node_exporter": node_exporter, "listener_names": listener_names})

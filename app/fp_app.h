@@ -80,6 +80,7 @@ struct fp_app {
 	unsigned int main_lcore;
 	uint64_t tsc_hz;
 	uint64_t start_tsc;
+	uint64_t start_time;         /* Unix seconds when the lcores started */
 	volatile int quit;          /* set by signals / idle-exit; read relaxed */
 };
 

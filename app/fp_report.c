@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -375,6 +376,21 @@ build_lcores(struct fp_doc *d, const char *param, size_t limit)
 	return page_finish(&pg, d);
 }
 
+static void doc_mac(struct fp_doc *d, const uint8_t *m);
+
+/* Link state without waiting (the telemetry thread must not block). */
+static void
+doc_link(struct fp_doc *d, uint16_t port)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(port, &link) != 0)
+		memset(&link, 0, sizeof(link));
+	fp_doc_u64(d, "link_up", link.link_status == RTE_ETH_LINK_UP);
+	fp_doc_u64(d, "link_speed_mbps", link.link_speed == RTE_ETH_SPEED_NUM_UNKNOWN ?
+			0 : link.link_speed);
+}
+
 static int
 build_ports(struct fp_doc *d, const char *param, size_t limit)
 {
@@ -428,6 +444,8 @@ build_ports(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "tx_queues", p->nb_txq);
 		fp_doc_str(d, "name", p->name);
 		fp_doc_str(d, "driver", p->driver);
+		doc_mac(d, fp_app.opts.rx.port[p->id].mac);
+		doc_link(d, p->id);
 		fp_doc_dict_end(d);
 		page_item_done(&pg, d, p->id);
 	}
@@ -498,6 +516,9 @@ build_config(struct fp_doc *d, const char *param, size_t limit)
 	if (no_param(param) != 0)
 		return -EINVAL;
 	fp_doc_str(d, "version", rte_version());
+	fp_doc_str(d, "fastpath_version", FP_VERSION);
+	fp_doc_u64(d, "pid", (uint64_t)getpid());
+	fp_doc_u64(d, "start_time", fp_app.start_time);
 	fp_doc_u64(d, "main_lcore", fp_app.main_lcore);
 	fp_doc_u64(d, "main_polls", o->main_polls);
 	doc_lcore_list(d);
@@ -660,6 +681,7 @@ build_udp(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_dict_begin(d, key);
 		fp_doc_str(d, "local_address", addr);
 		fp_doc_str(d, "action", fp_action_name(l->action));
+		fp_doc_str(d, "name", fp_app.opts.listen_name[i]);
 		fp_doc_u64(d, "datagrams", ls->datagrams);
 		fp_doc_u64(d, "bytes", ls->bytes);
 		fp_doc_u64(d, "drops", ls->drops);

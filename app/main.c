@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -18,11 +19,13 @@
 #include <rte_pdump.h>
 
 #include "fp_app.h"
+#include "fp_banner.h"
 #include "fp_config.h"
 #include "fp_eal.h"
 #include "fp_frag.h"
 #include "fp_lcore.h"
 #include "fp_plugin.h"
+#include "fp_notify.h"
 #include "fp_port.h"
 #include "fp_report.h"
 #include "fp_telemetry.h"
@@ -99,7 +102,8 @@ parse_app_args(int argc, char **argv, int k)
 	if (fp_app.opts.help) {
 		fp_opts_help(help, sizeof(help));
 		fputs(help, stdout);
-		fputs("\nEAL options come before \"--\" (e.g. -l 0,1 --vdev ...); see the README.\n",
+		fputs("  --version                  print fastpath's and DPDK's versions and the build options\n"
+			"\nEAL options come before \"--\" (e.g. -l 0,1 --vdev ...); see fastpath(1).\n",
 			stdout);
 		return EXIT_SUCCESS;
 	}
@@ -129,11 +133,14 @@ start(char *err, size_t errlen)
 		rc = fp_ports_start(&fp_app, err, errlen);
 	if (rc != 0)
 		return rc;
+	fp_banner();
 	fp_telemetry_open();
 	fp_app.start_tsc = rte_rdtsc();
+	fp_app.start_time = (uint64_t)time(NULL);
 	RTE_LCORE_FOREACH_WORKER(id)
 		if (fp_app.lcores[id] != NULL)
 			rte_eal_remote_launch(fp_worker_main, fp_app.lcores[id], id);
+	fp_notify("READY=1");      /* systemd Type=notify: ports up, lcores polling */
 	return 0;
 }
 
@@ -160,13 +167,15 @@ main(int argc, char **argv)
 	char err[512] = "";
 	int k, rc, status;
 
+	if (fp_version_requested(argc, argv))
+		return fp_version_print(), EXIT_SUCCESS;
 	k = split_args(argc, argv);
 	status = parse_app_args(argc, argv, k);
 	if (status >= 0)
 		return status;
 
-	if (rte_eal_init(k, argv) < 0) {
-		status = fp_eal_init_failure(err, sizeof(err));
+	if (fp_eal_init(k, argv) < 0) {
+		status = fp_eal_init_failure(k, argv, err, sizeof(err));
 		fprintf(stderr, "fastpath: EAL initialisation failed: %s\n", err);
 		return status;
 	}
@@ -192,6 +201,7 @@ main(int argc, char **argv)
 	else if (rc == 0)
 		fp_control_loop();
 	rte_eal_mp_wait_lcore();
+	fp_notify("STOPPING=1");
 	fp_telemetry_close();      /* before the state it reads goes away */
 
 	if (rc == 0)

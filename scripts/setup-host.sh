@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Prepare a host for fastpath: hugepages and vfio-pci binding.
 #
-#   setup-host.sh [--dry-run] hugepages N [--node NODE]
-#   setup-host.sh [--dry-run] bind PCI [PCI...]
-#   setup-host.sh [--dry-run] unbind PCI [PCI...]
+#   setup-host.sh hugepages N [--node NODE] [--dry-run]
+#   setup-host.sh bind PCI [PCI...] [--dry-run]
+#   setup-host.sh unbind PCI [PCI...] [--dry-run]
 #   setup-host.sh status
+#   setup-host.sh --help
 #
 # hugepages  reserve N hugepages of the default size (on NUMA node NODE, or
 #            spread by the kernel) and mount hugetlbfs on /dev/hugepages
@@ -14,11 +15,13 @@
 #            kernel driver with: dpdk-devbind.py --bind=DRIVER PCI)
 # status     hugepages per node, hugetlbfs mounts, network devices' drivers
 #
-# --dry-run prints the exact commands instead of running them.
+# --dry-run prints the exact commands instead of running them. Options may
+# come anywhere on the line. Installed as fastpath-setup-host.
 set -euo pipefail
 
 DRY=0
-usage() { sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+# the comment block above, without its '# '
+usage_text() { awk 'NR >= 3 && /^#/ { sub(/^# ?/, ""); print; next } NR >= 3 { exit }' "$0"; }
 die() { printf 'setup-host: %s\n' "$*" >&2; exit 2; }
 
 # run CMD...: run it, or print it with --dry-run
@@ -119,15 +122,25 @@ status() {
     fi
 }
 
-[ $# -gt 0 ] || usage
-if [ "$1" = "--dry-run" ]; then DRY=1; shift; fi
-[ $# -gt 0 ] || usage
+# --dry-run and --help anywhere; --node keeps its value; the rest in order
+args=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --dry-run) DRY=1 ;;
+        -h|--help) usage_text; exit 0 ;;
+        --node) args+=("$1"); [ $# -lt 2 ] || { args+=("$2"); shift; } ;;
+        --*) die "unknown option '$1'; expected --dry-run, --node NODE or --help" ;;
+        *) args+=("$1") ;;
+    esac
+    shift
+done
+set -- "${args[@]+"${args[@]}"}"
+[ $# -gt 0 ] || die "which command? expected hugepages, bind, unbind or status (--help)"
 cmd=$1; shift
 case $cmd in
     hugepages) hugepages "$@" ;;
     bind) bind "$@" ;;
     unbind) unbind "$@" ;;
-    status) status ;;
-    -h|--help) usage ;;
-    *) die "unknown command '$cmd'; expected hugepages, bind, unbind or status" ;;
+    status) [ $# -eq 0 ] || die "status takes no argument (got '$1')"; status ;;
+    *) die "unknown command '$cmd'; expected hugepages, bind, unbind or status (--help)" ;;
 esac

@@ -12,8 +12,12 @@ SANITIZE=0
 [ "${1:-}" = --sanitize ] && { SANITIZE=1; shift; }
 
 # prometheus: its promtool checks fastpath-stat's exposition format;
+# python3-prometheus-client: fastpath-stat's exporter is built on it;
+# prometheus-node-exporter: the exporter is tested beside a real one;
+# mandoc: the man pages are linted (mandoc -T lint);
 # iproute2, ethtool, ping: the live test's namespaces and kernel peer
-fp_install_deps prometheus iproute2 ethtool iputils-ping
+fp_install_deps prometheus python3-prometheus-client prometheus-node-exporter mandoc \
+    iproute2 ethtool iputils-ping
 fp_say "building"
 fp_build
 fp_hugepages 1024

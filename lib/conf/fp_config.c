@@ -25,6 +25,7 @@
  */
 #define MAX_LINE (CFG_NAME_LEN + CFG_VALUE_LEN + 2)   /* before the '\n' */
 #define LISTEN "listen"
+#define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
 
 static const struct {
 	const char *section;
@@ -377,6 +378,10 @@ check(struct file *f, char *err, size_t errlen)
 					return fp_err(err, errlen,
 						"%s:%u: [listen] %s: the name is used on line %u",
 						f->path, e->line, e->key, f->e[j].line);
+			if (e->key[strspn(e->key, NAME_CHARS)] != '\0')
+				return fp_err(err, errlen,
+					"%s:%u: [listen] %s: a listener name is made of letters, digits, '_', '.' and '-'",
+					f->path, e->line, e->key);
 			snprintf(e->option, sizeof(e->option), LISTEN);
 		} else {
 			const char *sec = fp_config_section(e->key);
@@ -466,6 +471,12 @@ merge_and_parse(struct fp_opts *o, const struct file *f, int argc,
 	merged[n] = NULL;
 	fp_opts_defaults(o);
 	rc = fp_opts_parse_at(o, n, merged, msg, sizeof(msg), &at);
+	/* the file's listeners come first, in its order: name them */
+	for (k = 1, i = 0; rc == 0 && k < n && i < FP_MAX_LISTENERS; k++)
+		if (from[k] != NULL && merged[k] == from[k]->flag &&
+				strcmp(from[k]->option, LISTEN) == 0)
+			snprintf(o->listen_name[i++], sizeof(o->listen_name[0]), "%s",
+				from[k]->key);
 	if (rc != 0 && at > 0 && from[at] != NULL)
 		fp_err(err, errlen, "%s:%u: [%s] %s: %s", f->path, from[at]->line,
 			from[at]->section, from[at]->key, msg);

@@ -61,7 +61,7 @@ static const struct opt_desc {
 	{ "stats-json", required_argument, OPT_STATS_JSON, "FILE",
 	  "write the final counters as one JSON object to FILE when fastpath stops (default: none)" },
 	{ "mbufs", required_argument, OPT_MBUFS, "N",
-	  "mbufs per mempool, 1..1073741823 (default: sized from queues, descriptors, caches and bursts)" },
+	  "mbufs per mempool, 1..1073741823 (default: sized from queues, descriptors, caches, bursts and reassembly, at least 8191)" },
 	{ "mbuf-cache", required_argument, OPT_MBUF_CACHE, "N",
 	  "per-lcore mempool cache, 0..512 (default 256)" },
 	{ "local-ip", required_argument, OPT_LOCAL_IP, "ADDR[/LEN]",

@@ -36,6 +36,7 @@
 #define FP_DEF_FRAG_TIMEOUT_MS 1000
 #define FP_MAX_COST_CYCLES 10000000u
 #define FP_MAX_FRAG_TIMEOUT_MS 60000
+#define FP_LISTEN_NAME_MAX 64       /* rte_cfgfile's CFG_NAME_LEN */
 
 enum fp_rss_key {
 	FP_RSS_KEY_DEFAULT,    /* the driver's key */
@@ -66,6 +67,9 @@ struct fp_opts {
 	struct fp_listen_table listen;   /* --listen */
 	bool vlan_filter;           /* --vlan given */
 	uint64_t vlan_allow[4096 / 64];  /* allowed VLAN ids */
+	/* the [listen] entry names of a config file, by listener index ("":
+	 * given on the command line); letters, digits, '_', '.', '-' */
+	char listen_name[FP_MAX_LISTENERS][FP_LISTEN_NAME_MAX];
 	char config_file[PATH_MAX]; /* "" = none */
 	uint64_t given;             /* options given, by fp_opts_index() */
 	bool help;

@@ -85,6 +85,8 @@ CONFIG_CASES = [
     ("config: not key = value", "[ports]\nrxd\n", "key = value"),
     ("config: bad listener", "[listen]\nx = 9=drop\n", ":2: [listen] x: --listen"),
     ("config: listener name twice", "[listen]\nx = 9=count\nx = 10=count\n", "line 2"),
+    ("config: listener name not a label value", "[listen]\nfeed\"a = 9=count\n",
+     ":2: [listen] feed\"a: a listener name is made of letters, digits, '_', '.' and '-'"),
     ("config: bad address", "[host]\nlocal-ip = 300.1.1.1\n", ":2: [host] local-ip:"),
     ("config: impossible queue map", "[lcores]\nqueue-map = (0,0,9)\n", "lcore 9 is not enabled"),
     ("config: stats-json a directory", "[run]\nstats-json = /tmp\n",
@@ -311,9 +313,108 @@ def help_text():
     return c.done()
 
 
+def fp_lines(err):
+    return [l for l in err.splitlines() if l.startswith("fastpath:")]
+
+
+def eal_hints():
+    """EAL's refusals get the likely fix, one line, status 2, and EAL's
+    80-line usage text stays off stdout: an lcore list past the machine's
+    CPUs names the CPUs it has; no hugetlbfs mounted (in a mount namespace
+    of the test's own) names fastpath-setup-host hugepages and --no-huge."""
+    c = fr.Checker("eal_hints")
+    ncpu = os.cpu_count()
+    online = open("/sys/devices/system/cpu/online").read().strip()
+    lc = "0-%d" % (ncpu + 5)
+    p = subprocess.run([fr.BINARY, "-l", lc, "--no-pci", "--no-huge", "--file-prefix",
+                        fr.prefix("eal_hints"), "--"], capture_output=True, text=True,
+                       timeout=60)
+    fr.cleanup("eal_hints")
+    lines = fp_lines(p.stderr)
+    c.eq("-l %s: status" % lc, p.returncode, 2)
+    c.eq("-l %s: one line: %r" % (lc, lines), len(lines), 1)
+    c.true("-l: names the list and the CPUs there are: %r" % lines,
+           lines != [] and "-l %s" % lc in lines[0] and "this machine has CPUs %s" % online
+           in lines[0])
+    c.eq("no EAL usage text on stdout", p.stdout, "")
+    p = subprocess.run([fr.BINARY, "-h"], capture_output=True, text=True, timeout=60)
+    c.true("EAL's usage when asked for (-h)", "EAL common options" in p.stdout)
+    if os.getuid() != 0 or not shutil.which("unshare"):
+        return fr.skip("eal_hints", "needs root and unshare for the no-hugepage case")
+    script = ("for m in $(awk '$3 == \"hugetlbfs\" {print $2}' /proc/mounts); do "
+              "umount \"$m\" || exit 99; done; exec \"$@\"")
+    p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+                        fr.BINARY, "-l", "0", "--no-pci", "--file-prefix",
+                        fr.prefix("eal_hints_huge"), "--vdev", "net_null0", "--"],
+                       capture_output=True, text=True, timeout=60)
+    fr.cleanup("eal_hints_huge")
+    lines = fp_lines(p.stderr)
+    c.eq("no hugetlbfs: status", p.returncode, 2)
+    c.eq("no hugetlbfs: one line: %r" % lines, len(lines), 1)
+    c.true("no hugetlbfs: says so and the fixes: %r" % lines, lines != [] and
+           "no hugetlbfs is mounted" in lines[0] and "fastpath-setup-host hugepages" in lines[0]
+           and "--no-huge" in lines[0])
+    return c.done()
+
+
+def version():
+    """--version (before or after --): fastpath's version from meson.build,
+    the DPDK it runs on (pkg-config's), the build options; status 0."""
+    c = fr.Checker("version")
+    want = re.search(r"version: '([^']+)'", open(os.path.join(fr.ROOT, "meson.build")).read())
+    dpdk = subprocess.run(["pkg-config", "--modversion", "libdpdk"], capture_output=True,
+                          text=True).stdout.strip()
+    for argv in (["--version"], ["--", "--version"], ["--no-pci", "--", "--version"]):
+        p = subprocess.run([fr.BINARY] + argv, capture_output=True, text=True, timeout=30)
+        out = p.stdout.splitlines()
+        c.eq("%s: status" % argv, p.returncode, 0)
+        c.eq("%s: first line" % argv, out[:1], ["fastpath %s" % want.group(1)])
+        c.true("%s: DPDK version %s: %r" % (argv, dpdk, out),
+               any(l.startswith("DPDK: running DPDK %s" % dpdk) for l in out))
+        c.true("%s: build options" % argv, any(l.startswith("build: buildtype=") for l in out))
+        c.eq("%s: EAL not started" % argv, p.stderr, "")
+    return c.done()
+
+
+def banner():
+    """The start-up banner names each port with its driver, MAC, link and
+    queues, the lcores, the mode and the listeners; ip_frag's INFO lines
+    ('rte_ip_frag_table_create: allocated ...') are not printed unless
+    --log-level asks for them."""
+    c = fr.Checker("banner")
+    path = os.path.join(fr.workdir("banner"), "u.pcap")
+    pcapgen.write_pcap(path, [pcapgen.udp_frame()])
+    r = fr.run("banner", ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (path, path)],
+               ["--listen", "9=count", "--listen", "10.1.0.1:5000=seq", "--local-ip",
+                "10.1.0.1/24"], lcores="0,1")
+    c.eq("exit status", r.rc, 0)
+    lines = fp_lines(r.err)
+    mac = r.stats["config"]["port_0"]["mac"] if r.stats else "?"
+    c.true("port line: %r" % lines, any(l.startswith("fastpath: port 0: net_pcap0, driver "
+                                                     "net_pcap, MAC %s, link " % mac) and
+                                        "1 rx queues" in l for l in lines))
+    c.true("lcores line (one worker: one queue)",
+           "fastpath: lcores: main 0, polling 1; 1 rx queues in all" in lines)
+    c.true("mode line", "fastpath: mode: host, 1 IPv4 and 0 IPv6 local address(es)" in lines)
+    c.true("listeners line: %r" % lines,
+           "fastpath: 2 listener(s): *:9=count, 10.1.0.1:5000=seq" in lines)
+    c.true("no ip_frag INFO noise", "rte_ip_frag_table_create" not in r.err)
+    r = fr.run("banner_sink", ["net_pcap0,rx_pcap=" + path], [], lcores="0,1")
+    c.true("sink mode said", "fastpath: mode: sink (no --local-ip: every destination is local)"
+           in fp_lines(r.err))
+    cmd = [fr.BINARY] + fr.eal_args("banner_loud", ["net_pcap0,rx_pcap=" + path]) + \
+        ["--log-level", "user1:info", "--", "--idle-exit", "100"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    fr.cleanup("banner_loud")
+    c.true("--log-level user1:info brings ip_frag's lines back",
+           "rte_ip_frag_table_create" in p.stderr)
+    return c.done()
+
+
 TESTS = {"bad_options": bad_options, "bad_config_files": bad_config_files,
          "no_port": no_port, "eal_error": eal_error, "help": help_text,
-         "prefix_in_use": prefix_in_use, "secondary_refused": secondary_refused}
+         "prefix_in_use": prefix_in_use, "secondary_refused": secondary_refused,
+         "eal_hints": eal_hints, "version": version, "banner": banner}
 
 if __name__ == "__main__":
     fr.main(TESTS)

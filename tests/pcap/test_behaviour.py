@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Documented behaviours end to end, each with frames built here and the
-counters and reply bytes the README promises for them, computed from the
+counters and reply bytes docs/pipeline.md promises for them, computed from the
 frames written (never from a run's output):
 
   rx_fcs      --rx-fcs cuts the 4-byte FCS, and without it nothing is cut

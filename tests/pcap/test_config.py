@@ -32,15 +32,18 @@ mbuf-cache = 256
 
 
 def comparable(stats):
-    """Everything but what differs by run: timing and file paths."""
+    """Everything but what differs by run: timing, file paths, the process
+    (pid, start time), and the listeners' names (only a file has them)."""
     out = {}
-    for section in ("softnet_stat", "ports", "snmp", "drops", "udp"):
+    for section in ("softnet_stat", "ports", "snmp", "drops"):
         out[section] = stats[section]
+    out["udp"] = {k: {f: v for f, v in u.items() if f != "name"}
+                  for k, u in stats["udp"].items()}
     out["queues"] = {k: {f: v for f, v in q.items() if not f.endswith("_cycles")
                          and f not in ("polls", "empty_polls")}
                      for k, q in stats["queues"].items()}
     out["config"] = {k: v for k, v in stats["config"].items()
-                     if k not in ("stats_json", "tsc_hz")}
+                     if k not in ("stats_json", "tsc_hz", "pid", "start_time")}
     return out
 
 

@@ -191,7 +191,7 @@ def many_queues():
 def selection_and_sizes():
     """--ports 1 of two net_pcap ports: only port 1 is configured and read
     (port 0's frames never counted); --rxd/--txd as given where the device
-    has no limits, in /fastpath/config; the mempool sized as the README
+    has no limits, in /fastpath/config; the mempool sized as docs/pipeline.md
     says: every rx and tx descriptor, plus per polling lcore its cache,
     two bursts and 1024 held fragments, at least 8191, rounded up to
     2^k - 1."""

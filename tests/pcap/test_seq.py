@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The seq action end to end: sequence numbers written by the generator,
 counters derived from what it wrote by a reference model of the tracker
-(README: in order, gap, late arrival, duplicate), compared with what
+(docs/pipeline.md: in order, gap, late arrival, duplicate), compared with what
 fastpath counts per listener."""
 import os
 import struct
@@ -18,7 +18,7 @@ TABLE = 4096          # sources per lcore (FP_SEQ_ENTRIES)
 
 
 class Model:
-    """The tracker's rules for one source, without eviction (README)."""
+    """The tracker's rules for one source, without eviction (docs/pipeline.md)."""
 
     def __init__(self):
         self.src = {}

@@ -199,7 +199,53 @@ def restart_after_sigkill():
     return c.done()
 
 
+def sd_notify():
+    """Under systemd (Type=notify) fastpath says READY=1 once its ports are
+    up and its telemetry answers, and STOPPING=1 when SIGTERM stops it; a
+    bad option sends nothing (systemd then sees the exit, not readiness)."""
+    import socket
+    import tempfile
+    name = "sd_notify"
+    c = fr.Checker(name)
+    sdir = tempfile.mkdtemp(prefix="fp_notify_")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(os.path.join(sdir, "notify"))
+    sock.settimeout(30)
+    os.environ["NOTIFY_SOCKET"] = os.path.join(sdir, "notify")
+    try:
+        p, _ = fr.start(name, [pcap(name)], ["--listen", "9=count"])
+        try:
+            msg = sock.recv(4096).decode()
+            c.eq("first message", msg, "READY=1")
+            import telclient
+            with telclient.Client(fr.telemetry_socket(name)) as cl:
+                c.true("ready means telemetry answers", cl.query("/fastpath/ports") is not None)
+            p.send_signal(signal.SIGTERM)
+            c.eq("on SIGTERM", sock.recv(4096).decode(), "STOPPING=1")
+        finally:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+            p.communicate(timeout=30)
+            fr.cleanup(name)
+        c.eq("exit status", p.returncode, 0)
+        r = fr.run(name + "_bad", [], ["--burst", "0"])
+        c.eq("bad option: status 2", r.rc, 2)
+        sock.settimeout(0.5)
+        try:
+            got = sock.recv(4096).decode()
+        except socket.timeout:
+            got = None
+        c.eq("bad option: no readiness sent", got, None)
+    finally:
+        del os.environ["NOTIFY_SOCKET"]
+        sock.close()
+        import shutil
+        shutil.rmtree(sdir, ignore_errors=True)
+    return c.done()
+
+
 if __name__ == "__main__":
     fr.main({"sigint": sigint, "sigterm": sigterm, "restart_after_sigkill": restart_after_sigkill,
              "sigterm_cost_cycles": sigterm_cost_cycles, "sighup": sighup,
-             "sigusr_ignored": sigusr_ignored, "stdout_closed": stdout_closed})
+             "sigusr_ignored": sigusr_ignored, "stdout_closed": stdout_closed,
+             "sd_notify": sd_notify})

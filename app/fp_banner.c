@@ -39,7 +39,7 @@ fp_version_print(void)
 static void
 banner_port(const struct fp_port *p)
 {
-	const uint8_t *m = fp_app.opts.rx.port[p->id].mac;
+	const uint8_t *m = fp_app.rx.port[p->id].mac;
 	struct rte_eth_link link;
 	char speed[32] = "speed unknown";
 
@@ -58,7 +58,7 @@ banner_port(const struct fp_port *p)
 static void
 banner_listeners(void)
 {
-	const struct fp_listen_table *t = &fp_app.opts.rx.listen;
+	const struct fp_listen_table *t = &fp_app.rx.listen;
 	char buf[512] = "", a[96];
 	size_t used = 0;
 	unsigned int i;
@@ -78,7 +78,7 @@ banner_listeners(void)
 void
 fp_banner(void)
 {
-	const struct fp_local *l = &fp_app.opts.rx.local;
+	const struct fp_local *l = &fp_app.rx.local;
 	char lcores[256] = "";
 	size_t used = 0;
 	unsigned int i, id;

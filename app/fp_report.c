@@ -444,7 +444,7 @@ build_ports(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "tx_queues", p->nb_txq);
 		fp_doc_str(d, "name", p->name);
 		fp_doc_str(d, "driver", p->driver);
-		doc_mac(d, fp_app.opts.rx.port[p->id].mac);
+		doc_mac(d, fp_app.rx.port[p->id].mac);
 		doc_link(d, p->id);
 		fp_doc_dict_end(d);
 		page_item_done(&pg, d, p->id);

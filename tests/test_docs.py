@@ -101,7 +101,7 @@ def main():
         need("fastpath(1): --%s is an option of the table" % name,
              name in {o[0] for o in opts})
     # the INI layout
-    layout = re.findall(r'\{ "(\w+)", \{ ([^}]*) \} \}', read("lib", "fp_config.c"))
+    layout = re.findall(r'\{ "(\w+)", \{ ([^}]*) \} \}', read("lib", "conf", "fp_config.c"))
     ini = man.split(".SH CONFIGURATION FILE", 1)[1].split(".SH ", 1)[0]
     for section, keys in layout:
         keys = re.findall(r'"([a-z-]+)"', keys)

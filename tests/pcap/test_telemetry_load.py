@@ -73,11 +73,18 @@ def clients():
     errors, counts, stop = [], [0] * CLIENTS, threading.Event()
 
     def worker(i):
-        try:
-            cl = stat.Client(fr.prefix(name))
-        except stat.StatError as e:
-            errors.append("client %d: %s" % (i, e))
-            return
+        # nine clients connect at once each round: DPDK's listen backlog is
+        # short, so a connect may be refused for a moment (EAGAIN); a client
+        # tries again, as any would
+        for attempt in range(50):
+            try:
+                cl = stat.Client(fr.prefix(name))
+                break
+            except stat.StatError as e:
+                if attempt == 49 or "temporarily unavailable" not in str(e):
+                    errors.append("client %d: %s" % (i, e))
+                    return
+                time.sleep(0.02)
         last = {}
         try:
             while not stop.is_set():

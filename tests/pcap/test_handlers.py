@@ -98,6 +98,29 @@ def feed():
     return c.done()
 
 
+def from_config_file():
+    """The same plugin listener from an INI file's [listen] section: the
+    handler runs, its counters appear under the entry's listener."""
+    c = fr.Checker("handlers_ini")
+    d = fr.workdir("handlers_ini")
+    ini = os.path.join(d, "fp.ini")
+    with open(ini, "w") as f:
+        f.write("[listen]\nfirst = 5000=plugin,path=%s\n" % so("first8"))
+    frames = [udp("10.0.0.2", 7000, 5000, b"%08d" % k) for k in range(5)]
+    frames.append(udp("10.0.0.2", 7000, 5000, b"abc"))      # shorter than 8
+    pcap = os.path.join(d, "in.pcap")
+    pg.write_pcap(pcap, frames)
+    r = fr.run("handlers_ini", ["net_pcap0,rx_pcap=" + pcap], ["--config-file", ini])
+    c.eq("exit status", r.rc, 0)
+    fr.check_invariants(c, r.stats)
+    if r.stats:
+        u = r.stats["udp"]["0"]
+        c.eq("handler", u.get("handler"), "first8")
+        c.eq("datagrams", u["datagrams"], len(frames))
+        c.eq("its counter: payloads shorter than 8", u.get("short"), 1)
+    return c.done()
+
+
 def read_pcap(path):
     data = open(path, "rb").read()
     off, out = 24, []
@@ -261,4 +284,5 @@ def out_of_tree():
 
 
 if __name__ == "__main__":
-    fr.main({"feed": feed, "kv": kv, "bad_plugins": bad_plugins, "out_of_tree": out_of_tree})
+    fr.main({"feed": feed, "kv": kv, "bad_plugins": bad_plugins, "out_of_tree": out_of_tree,
+             "from_config_file": from_config_file})

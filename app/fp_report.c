@@ -702,6 +702,16 @@ build_udp(struct fp_doc *d, const char *param, size_t limit)
 	return page_finish(&pg, d);
 }
 
+/* Live mempool use (DPDK 22.11's /mempool/info has no in-use count). */
+static int
+build_mempools(struct fp_doc *d, const char *param, size_t limit)
+{
+	(void)limit;
+	if (no_param(param) != 0)
+		return -EINVAL;
+	return fp_report_mempools(d, NULL);
+}
+
 const struct fp_report_cmd fp_report_cmds[] = {
 	{ "softnet_stat", build_softnet,
 	  "softnet_stat per polling lcore. Param: lcore, N-M or N-; paged by \"next\"" },
@@ -717,6 +727,7 @@ const struct fp_report_cmd fp_report_cmds[] = {
 	{ "drops", build_drops, "Drops by reason, every reason" },
 	{ "udp", build_udp,
 	  "Per UDP listener: address, action, counters. Param: id, N-M, N-" },
+	{ "mempools", build_mempools, "Per mempool: size and mbufs in use" },
 	{ NULL, NULL, NULL },
 };
 
@@ -772,10 +783,13 @@ fp_report_final_collect(void)
 		fp_report_final_free(f);
 		return NULL;
 	}
-	for (c = fp_report_cmds; c->name != NULL; c++, f->n++) {
+	for (c = fp_report_cmds; c->name != NULL; c++) {
+		if (strcmp(c->name, "mempools") == 0)
+			continue;        /* read after the ports are closed */
 		f->name[f->n] = c->name;
 		fp_doc_init(&f->doc[f->n]);
 		c->build(&f->doc[f->n], NULL, 0);
+		f->n++;
 	}
 	return f;
 }

@@ -269,9 +269,15 @@ def secondary_refused():
         return fr.telemetry(name, "/fastpath/ports")["/fastpath/ports"]["0"]["processed"]
     try:
         c.true("primary running", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        # The refused secondary exits without rte_eal_cleanup() on purpose
+        # (fp_eal.h: in 22.11 it would remove the primary's devices), so the
+        # libpcap handles net_pcap's probe opened in it are never closed:
+        # LeakSanitizer would turn that into status 1 in the sanitizer build.
+        env = dict(os.environ, ASAN_OPTIONS=(os.environ.get("ASAN_OPTIONS", "") +
+                                             ":detect_leaks=0").lstrip(":"))
         for ptype in ("auto", "secondary"):
             p = subprocess.run([fr.BINARY, "--proc-type=" + ptype] + eal + ["--", "--listen", "9=count"],
-                               capture_output=True, text=True, timeout=60)
+                               capture_output=True, text=True, timeout=60, env=env)
             lines = [l for l in p.stderr.splitlines() if l.startswith("fastpath:")]
             c.eq("--proc-type=%s: exit status (stderr: %s)" % (ptype, p.stderr.strip()[-300:]),
                  p.returncode, 2)
@@ -384,7 +390,7 @@ def banner():
     c = fr.Checker("banner")
     path = os.path.join(fr.workdir("banner"), "u.pcap")
     pcapgen.write_pcap(path, [pcapgen.udp_frame()])
-    r = fr.run("banner", ["net_pcap0,rx_pcap=%s,rx_pcap=%s" % (path, path)],
+    r = fr.run("banner", ["net_pcap0,rx_pcap=" + path],
                ["--listen", "9=count", "--listen", "10.1.0.1:5000=seq", "--local-ip",
                 "10.1.0.1/24"], lcores="0,1")
     c.eq("exit status", r.rc, 0)

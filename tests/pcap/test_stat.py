@@ -167,7 +167,8 @@ def subcommands():
         import json as js
         doc = js.loads(out)
         c.eq("json sections", sorted(doc), sorted(["softnet_stat", "queues", "lcores", "ports",
-                                                   "config", "snmp", "drops", "udp"]))
+                                                   "config", "snmp", "drops", "udp",
+                                                   "mempools"]))
         c.eq("json ports processed", doc["ports"]["0"]["processed"], len(Q0) + len(Q1))
 
         # prometheus
@@ -242,6 +243,11 @@ def subcommands():
         c.true("ports text: link, MAC, since start: %r" % out[:200],
                rc == 0 and cfg["port_0"]["mac"] in out and "since fastpath started" in out
                and "imissed" in out and "rx_nombuf" in out)
+        pool = "fp_mbuf_s0 %d" % cfg["port_0"]["pool_mbufs"]
+        c.true("ports text: the mempool with its size (%s)" % pool, pool in " ".join(out.split()))
+        c.eq("prometheus: fastpath_mempool_size", parse_prometheus(stat(name, "prometheus")[1])[0]
+             .get(("fastpath_mempool_size", (("name", "fp_mbuf_s0"),))),
+             float(cfg["port_0"]["pool_mbufs"]))
         # queues (pmd-rxq-show): which lcore polls which queue
         rc, out, _ = stat(name, "queues", "--json")
         qdoc = js.loads(out)
@@ -498,6 +504,13 @@ def views():
                  ["NO_SOCKET"])
             c.eq("top: no NIC loss on net_pcap", (ps["0"]["imissed_per_s"],
                                                   ps["0"]["rx_nombuf_per_s"]), (0, 0))
+            mp = t.get("mempools", {}).get("fp_mbuf_s0", {})
+            cfg = js.loads(stat(name, "query", "/fastpath/config")[1])
+            c.eq("top: the mempool's size", mp.get("size"), cfg["port_0"]["pool_mbufs"])
+            # net_pcap fills no ring ahead: in use is what is in flight
+            c.true("top: mbufs in use within the pool, use%% consistent (%r)" % mp,
+                   0 < mp.get("in_use", 0) <= mp.get("size", 0) and
+                   abs(mp["in_use_pct"] - 100.0 * mp["in_use"] / mp["size"]) < 1e-9)
         rc, out, _ = stat(name, "top", "--once", "-n", "0.3")
         for word in ("Mpps", "Gbit/s", "busy%", "cycles/pkt", "empty%", "imissed/s",
                      "rx_nombuf/s", "NO_SOCKET", "0_1"):

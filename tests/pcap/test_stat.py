@@ -684,7 +684,47 @@ def listener_names():
     return c.done()
 
 
+def top_rate():
+    """top's rates against the input rate measured apart: the port's
+    ipackets read through DPDK's own telemetry before and after one top
+    interval; top's packets per second over its interval must agree with
+    the input's (within 20%: the two windows differ by a fraction of a
+    second of a steady stream), and its Gbit/s with 64-byte frames."""
+    import json as js
+    import time as tm
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+    import telclient
+    name = "stat_top_rate"
+    c = fr.Checker(name)
+    path = os.path.join(fr.workdir(name), "u.pcap")
+    pg.write_pcap(path, [pg.udp_frame(64, flow=i, dport=9) for i in range(64)])
+    app, _ = fr.start(name, ["net_pcap0,rx_pcap=%s,infinite_rx=1" % path],
+                      ["--listen", "9=count"], lcores="0,1")
+    try:
+        c.true("socket", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
+        with telclient.Client(fr.telemetry_socket(name)) as cl:
+            c.true("answers", fr.wait_for(lambda: cl.query("/fastpath/ports") is not None, 20))
+            tm.sleep(0.5)
+            t0, p0 = tm.monotonic(), cl.query("/ethdev/stats,0")["ipackets"]
+            rc, out, err = stat(name, "top", "--once", "-n", "1", "--json")
+            t1, p1 = tm.monotonic(), cl.query("/ethdev/stats,0")["ipackets"]
+        c.eq("top status: %s" % err.strip(), rc, 0)
+        want = (p1 - p0) / (t1 - t0) / 1e6
+        port = (js.loads(out).get("ports", {}).get("0", {}) if rc == 0 else {})
+        got = port.get("mpps", 0)
+        c.true("top's Mpps %.3f within 20%% of the input's %.3f" % (got, want),
+               want > 0 and abs(got - want) <= 0.2 * want)
+        c.true("top's Gbit/s is its Mpps of 64-byte frames",
+               abs(port.get("gbps", -1) - got * 64 * 8 / 1000) < 1e-6)
+    finally:
+        app.send_signal(signal.SIGTERM)
+        app.communicate(timeout=30)
+        fr.cleanup(name)
+    c.eq("fastpath exit status", app.returncode, 0)
+    return c.done()
+
+
 if __name__ == "__main__":
-    fr.main({"subcommands": subcommands, "connection_limit": connection_limit,
+    fr.main({"top_rate": top_rate, "subcommands": subcommands, "connection_limit": connection_limit,
              "bad_listen": bad_listen, "paging": paging, "views": views,
              "node_exporter": node_exporter, "listener_names": listener_names})

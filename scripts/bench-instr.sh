@@ -14,6 +14,10 @@
 #   scripts/bench-instr.sh [ENTRY]     (ENTRY: the function to count in,
 #                                       default fp_proc_burst)
 set -euo pipefail
+case "${1:-}" in
+    -h|--help) echo "usage: $0 [ENTRY]   (the function to count in; default fp_proc_burst)"; exit 0 ;;
+    -*) echo "usage: $0 [ENTRY]" >&2; exit 2 ;;
+esac
 . "$(dirname "$0")/common.sh"
 
 ENTRY=${1:-fp_proc_burst}

@@ -53,16 +53,6 @@ fp_proc_ctx_init(struct fp_proc_ctx *ctx, struct fp_lcore_stats *ls,
 			ctx->hstate[i] = seq;
 }
 
-void
-fp_proc_count_drop(struct fp_proc_ctx *ctx, struct fp_burst *out,
-		enum fp_drop_reason reason, uint16_t frames)
-{
-	FP_STAT_ADD(ctx->lstats->drop_reason[reason], frames);
-	out->drops += frames;
-	if (fp_drop_is_resource(reason))
-		out->res_drops += frames;
-}
-
 /* Post the burst's counters into the lcore's, once, and clear them. */
 static void
 post(struct fp_proc_ctx *ctx)
@@ -111,6 +101,14 @@ drop_frames(struct fp_proc_ctx *ctx, struct fp_burst *out,
 	out->drops += frames;
 	if (fp_drop_is_resource(reason))
 		out->res_drops += frames;
+}
+
+void
+fp_proc_count_drop(struct fp_proc_ctx *ctx, struct fp_burst *out,
+		enum fp_drop_reason reason, uint16_t frames)
+{
+	drop_frames(ctx, out, reason, frames);
+	post(ctx);
 }
 
 /* The view a handler gets of listener datagram p. */

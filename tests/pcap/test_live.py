@@ -24,16 +24,24 @@ UDPSEND = os.environ.get("FP_UDPSEND", os.path.join(fr.ROOT, "build", "tests", "
 FLOWS, COUNT = 8, 5000
 
 
-def live():
+def namespaces(name):
+    """(the test's veth pair in its namespaces, None), or (None, the skip's
+    status) where they cannot be made."""
     if not available():
-        return fr.skip("live", "needs root, iproute2, ethtool and ping")
+        return None, fr.skip(name, "needs root, iproute2, ethtool and ping")
+    try:
+        return VethPair(str(os.getpid() % 100000)).__enter__(), None
+    except RuntimeError as e:
+        return None, fr.skip(name, "cannot set up namespaces (%s)" % e)
+
+
+def live():
     name = "live"
+    net, skipped = namespaces(name)
+    if net is None:
+        return skipped
     c = fr.Checker(name)
     app = None
-    try:
-        net = VethPair(str(os.getpid() % 100000)).__enter__()
-    except RuntimeError as e:
-        return fr.skip("live", "cannot set up namespaces (%s)" % e)
     try:
         app, stats_path = start_fastpath(fr, net, name, "0@0,1@1,2@1", 2,
                                          ["--listen", "9=seq,offset=0,size=4"])
@@ -131,15 +139,12 @@ def lost_gauge():
     """/fastpath/udp,<id> while traffic comes in from the kernel: after 1,
     2, 4 the listener shows one gap and one lost; after the late 3 the
     lost gauge falls back to 0 and the late arrival is counted reordered."""
-    if not available():
-        return fr.skip("live_lost_gauge", "needs root, iproute2, ethtool and ping")
     name = "live_lost_gauge"
+    net, skipped = namespaces(name)
+    if net is None:
+        return skipped
     c = fr.Checker(name)
     app = None
-    try:
-        net = VethPair(str(os.getpid() % 100000)).__enter__()
-    except RuntimeError as e:
-        return fr.skip(name, "cannot set up namespaces (%s)" % e)
 
     def udp(want):
         def ok():

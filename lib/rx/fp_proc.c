@@ -237,7 +237,7 @@ run_handlers(struct fp_proc_ctx *ctx, uint16_t nv, uint64_t listeners)
 			struct fp_pkt *p = &pk[vp[k]];
 
 			if (likely(verdicts[k] == FP_VERDICT_CONSUMED)) {
-				p->edge = FP_E_DELIVER;
+				/* p->edge is FP_E_DELIVER already */
 			} else if (!apply(ctx, p, verdicts[k], v[k].reply_len,
 					v[k].reply_room)) {
 				other++;
@@ -401,8 +401,17 @@ _Static_assert(FP_AF_INET == 4 && FP_AF_INET6 == 6, "view families are 4 and 6")
 
 /* The view of a datagram fast_udp4() took (Ethernet, IPv4 without
  * options, UDP: fixed offsets), without going through the record. */
+/* What every view of a burst has in common, read once per burst (stores
+ * into views could alias the context: the compiler would reload it). */
+struct burst_info {
+	uint16_t port;
+	uint16_t queue;
+	uint16_t lcore;
+	uint64_t now;
+};
+
 static __rte_always_inline void
-fast_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
+fast_view(const struct burst_info *bi, const struct fp_pkt *p,
 		struct fp_dgram *v)
 {
 	struct rte_mbuf *m = p->m;
@@ -419,14 +428,15 @@ fast_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
 	v->family = 4;
 	v->cast = FP_DGRAM_UNICAST;
 	v->frames = 1;
-	v->rx_port = ctx->port;
-	v->rx_queue = ctx->queue;
-	v->lcore = ctx->lcore;
+	v->rx_port = bi->port;
+	v->rx_queue = bi->queue;
+	v->lcore = bi->lcore;
 	v->listener = p->listener;
-	v->timestamp = ctx->now;
+	v->timestamp = bi->now;
 	v->mbuf = m;
-	v->reply_room = m->nb_segs == 1 ?
-		(uint32_t)(m->buf_len - m->data_off) - 42 : 0;
+	/* the first segment's room (a datagram the fast path took is all in
+	 * it; one followed by more segments cannot be answered: apply()) */
+	v->reply_room = (uint32_t)(m->buf_len - m->data_off) - 42;
 	v->reply_len = len;
 }
 
@@ -484,6 +494,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	struct take take = { .id = UINT_MAX };
 	uint32_t other = 0;      /* packets not simply one frame delivered */
 	const enum fast_mode mode = fast_mode(ctx);
+	const struct burst_info bi = { ctx->port, ctx->queue, ctx->lcore, ctx->now };
 
 	out->nb_tx = 0;
 	out->delivered = 0;
@@ -535,9 +546,10 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 				take.v6 += p->family == FP_AF_INET6;
 			continue;
 		}
-		p->edge = FP_E_LISTENER;
+		/* delivered unless its handler says otherwise */
+		p->edge = FP_E_DELIVER;
 		if (e_fast)
-			fast_view(ctx, p, &views[nv]);
+			fast_view(&bi, p, &views[nv]);
 		else
 			make_view(ctx, p, &views[nv]);
 		view_pkt[nv++] = i;

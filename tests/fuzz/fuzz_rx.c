@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "fp_proc.h"
+#include "fuzz_flags.h"
 
 #define HEADROOM 128
 
@@ -87,10 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint64_t ipf[4] = { 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
-		RTE_MBUF_F_RX_IP_CKSUM_BAD, 0 };
-	static const uint64_t l4f[4] = { 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD,
-		RTE_MBUF_F_RX_L4_CKSUM_BAD, 0 };
 	struct rte_mbuf *m, *m2 = NULL, *pkts[1];
 	struct fp_proc_ctx ctx;
 	uint8_t *b1, *b2 = NULL;
@@ -122,7 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m->nb_segs = 2;
 		m->pkt_len = len;
 	}
-	m->ol_flags = ipf[(ctl >> 2) & 3] | l4f[(ctl >> 4) & 3];
+	m->ol_flags = fuzz_ip_flags[(ctl >> 2) & 3] | fuzz_l4_flags[(ctl >> 4) & 3];
 
 	conf[ctl & 1].port[0].keep_crc = (ctl & 2) != 0;
 	complete = (ctl & 0x80) != 0;

@@ -39,6 +39,7 @@
 
 #include "fp_app.h"
 #include "fp_frag.h"
+#include "fuzz_flags.h"
 
 #define DATA_ROOM 2048
 #define MAX_FRAME 9018
@@ -222,10 +223,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint64_t ipf[4] = { 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
-		RTE_MBUF_F_RX_IP_CKSUM_BAD, 0 };
-	static const uint64_t l4f[4] = { 0, RTE_MBUF_F_RX_L4_CKSUM_GOOD,
-		RTE_MBUF_F_RX_L4_CKSUM_BAD, 0 };
 	struct rte_mbuf *pkts[FP_BURST_MAX];
 	struct fp_queue_stats snap;
 	struct fp_balance b;
@@ -256,7 +253,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len == 0 || len > MAX_FRAME || len > size - off)
 			break;
 		pkts[n++] = to_mbuf(data + off, len,
-				ipf[(ctl >> 3) & 3] | l4f[(ctl >> 5) & 3]);
+				fuzz_ip_flags[(ctl >> 3) & 3] | fuzz_l4_flags[(ctl >> 5) & 3]);
 		off += len;
 		if ((ctl & 1) || n == 32) {
 			run_burst(pkts, n, ctl);

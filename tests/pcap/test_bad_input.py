@@ -258,8 +258,10 @@ def secondary_refused():
     stats_path = os.path.join(fr.workdir(name), "stats.json")
     if os.path.exists(stats_path):
         os.unlink(stats_path)
+    # --base-virtaddr: secondaries map the primary's memory at its addresses,
+    # which ASLR (and an ASan build's shadow) may have taken in them
     eal = ["--no-pci", "-l", "0,1", "-m", "256", "--file-prefix", fr.prefix(name),
-           "--log-level", "lib.eal:warning", "--vdev", vdev]
+           "--base-virtaddr", "0x200000000000", "--log-level", "lib.eal:warning", "--vdev", vdev]
     # hugepages without --huge-unlink: a secondary maps the same files
     primary = subprocess.Popen([fr.BINARY] + eal + ["--", "--listen", "9=count",
                                                     "--stats-json", stats_path],

@@ -38,6 +38,18 @@ def pcapng_packets(path):
     return n
 
 
+def secondary(argv):
+    """Run a secondary to its end; one that hangs is killed and reported
+    as a failure with what it printed, not as a traceback."""
+    try:
+        return subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired as e:
+        def text(b):
+            return b.decode(errors="replace") if isinstance(b, bytes) else (b or "")
+        return subprocess.CompletedProcess(argv, "hung", text(e.stdout),
+                                           "hung 60 s: " + text(e.stderr))
+
+
 def processed(name):
     return fr.telemetry(name, "/fastpath/ports")["/fastpath/ports"]["0"]["processed"]
 
@@ -60,7 +72,11 @@ def capture():
     if os.path.exists(out):
         os.unlink(out)
     # hugepages without --huge-unlink: the secondaries map the same files
+    # --base-virtaddr: the secondaries map the primary's memory at the same
+    # addresses; an ASan build's shadow pushes DPDK's default range to where
+    # a secondary's libraries may lie (proc-info then panics, or hangs)
     cmd = [fr.BINARY, "--no-pci", "-l", "0,1", "-m", "256", "--file-prefix", fr.prefix(name),
+           "--base-virtaddr", "0x200000000000",
            "--log-level", "lib.eal:warning",
            "--vdev", "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "--", "--listen", "9=count",
            "--stats-json", stats_path]
@@ -68,9 +84,8 @@ def capture():
     fr.register(name, stats_path, app)     # the harness checks its final counters
     try:
         c.true("telemetry socket", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20))
-        dc = subprocess.run(["dpdk-dumpcap", "--file-prefix=" + fr.prefix(name), "-i", "0",
-                             "-c", str(COUNT), "-w", out], capture_output=True, text=True,
-                            timeout=60)
+        dc = secondary(["dpdk-dumpcap", "--file-prefix=" + fr.prefix(name), "-i", "0",
+                        "-c", str(COUNT), "-w", out])
         c.eq("dumpcap status: %s" % dc.stderr.strip()[-200:], dc.returncode, 0)
         got = pcapng_packets(out) if os.path.exists(out) else 0
         # dumpcap stops after COUNT packets, writing whole bursts
@@ -79,15 +94,14 @@ def capture():
 
         before = processed(name)
         # stdbuf: proc-info's report must reach the pipe before its exit
-        pi = subprocess.run(["stdbuf", "-oL", "dpdk-proc-info", "--file-prefix=" + fr.prefix(name),
-                             "--no-pci", "--log-level", "lib.eal:warning", "--", "--stats"],
-                            capture_output=True, text=True, timeout=60)
+        pi = secondary(["stdbuf", "-oL", "dpdk-proc-info", "--file-prefix=" + fr.prefix(name),
+                        "--no-pci", "--log-level", "lib.eal:warning", "--", "--stats"])
         m = re.search(r"NIC statistics for port 0.*?RX-packets:\s+(\d+)", pi.stdout, re.S)
         c.true("proc-info reports port 0", m is not None)
         c.true("proc-info's RX-packets are fastpath's", m and int(m.group(1)) >= before)
         # DPDK 22.11: rte_eal_cleanup() in a secondary runs the bus cleanup
         # and net_pcap's remove crashes there, after the report is out
-        c.true("proc-info: report written (status %d)" % pi.returncode,
+        c.true("proc-info: report written (status %s: %s)" % (pi.returncode, pi.stderr.strip()[-200:]),
                pi.returncode in (0, -signal.SIGSEGV))
         time.sleep(0.3)
         c.true("fastpath still receiving after both secondaries", processed(name) > before)

@@ -169,10 +169,11 @@ account(struct source *s, const uint8_t *p, uint32_t len, uint64_t *counters,
 }
 
 static void
-feed_burst(void *lcore_state, const void *conf, struct fp_dgram *d, uint16_t n,
-		uint8_t *verdicts, uint64_t *counters)
+feed_burst(void *lcore_state, const void *conf, const struct fp_dgram_batch *b,
+		struct fp_dgram *d, uint16_t n, uint8_t *verdicts)
 {
 	struct state *st = lcore_state;
+	uint64_t *counters = b->counters;
 	uint16_t i;
 
 	(void)conf;
@@ -189,8 +190,7 @@ feed_burst(void *lcore_state, const void *conf, struct fp_dgram *d, uint16_t n,
 		}
 		s = lookup(st, &d[i], counters);
 		account(s, d[i].payload, d[i].len, counters,
-			counters[C_SOURCES] != before);
-		verdicts[i] = FP_VERDICT_CONSUMED;
+			counters[C_SOURCES] != before);   /* consumed */
 	}
 }
 

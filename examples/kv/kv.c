@@ -139,10 +139,11 @@ find(const struct table *t, const uint8_t *k, uint32_t n)
 }
 
 static void
-kv_burst(void *lcore_state, const void *conf, struct fp_dgram *d, uint16_t n,
-		uint8_t *verdicts, uint64_t *counters)
+kv_burst(void *lcore_state, const void *conf, const struct fp_dgram_batch *b,
+		struct fp_dgram *d, uint16_t n, uint8_t *verdicts)
 {
 	const struct table *t = conf;
+	uint64_t *counters = b->counters;
 	uint16_t i;
 
 	(void)lcore_state;

@@ -29,7 +29,7 @@ extern "C" {
 
 struct rte_mbuf;
 
-#define FP_HANDLER_ABI_VERSION 1
+#define FP_HANDLER_ABI_VERSION 2
 #define FP_HANDLER_MAX_COUNTERS 16
 
 /* How the datagram was addressed. */
@@ -53,16 +53,23 @@ struct fp_dgram {
 	uint8_t family;           /* 4 or 6 */
 	uint8_t cast;             /* enum fp_dgram_cast */
 	uint16_t frames;          /* received frames it came in (> 1: reassembled) */
-	uint16_t rx_port;         /* DPDK port id */
-	uint16_t rx_queue;
-	uint16_t lcore;           /* the lcore running the handler */
-	uint16_t listener;        /* the listener's id (/fastpath/udp,<id>) */
-	uint64_t timestamp;       /* TSC when its burst was received, 0: unknown */
 	struct rte_mbuf *mbuf;    /* the frame; owned by fastpath */
 	/* REPLY: the handler may write its reply payload at payload, up to
 	 * reply_room bytes, and set reply_len (it starts as len: an echo) */
 	uint32_t reply_room;
 	uint32_t reply_len;
+};
+
+/* What the datagrams of one burst() call have in common: they arrived in
+ * one burst, on one port and queue, for one listener. */
+struct fp_dgram_batch {
+	uint64_t timestamp;       /* TSC when the burst was received, 0: unknown */
+	uint64_t *counters;       /* this lcore's counters for the listener, in
+	                           * the order of counter_names: add to them */
+	uint16_t rx_port;         /* DPDK port id */
+	uint16_t rx_queue;
+	uint16_t lcore;           /* the lcore running the handler */
+	uint16_t listener;        /* the listener's id (/fastpath/udp,<id>) */
 };
 
 /*
@@ -116,13 +123,15 @@ struct fp_handler {
 	/*
 	 * The datagrams d[0..n) of one burst for one listener. lcore_state is
 	 * this lcore's state for the listener, conf the listener's
-	 * configuration; counters[] are this lcore's counters for the
-	 * listener (add to them). Set verdicts[0..n) (enum fp_verdict).
+	 * configuration, b what the datagrams have in common (and this
+	 * lcore's counters for the listener). Set verdicts[0..n) (enum
+	 * fp_verdict; they start as FP_VERDICT_CONSUMED).
 	 * NULL: every datagram is consumed, and fastpath builds no views (a
 	 * handler that only counts, such as the built-in count).
 	 */
-	void (*burst)(void *lcore_state, const void *conf, struct fp_dgram *d,
-			uint16_t n, uint8_t *verdicts, uint64_t *counters);
+	void (*burst)(void *lcore_state, const void *conf,
+			const struct fp_dgram_batch *b, struct fp_dgram *d,
+			uint16_t n, uint8_t *verdicts);
 	/* From the lcore's housekeeping, every 256 passes of its poll loop
 	 * (microseconds apart when idle, longer under load), with the TSC:
 	 * timers, flushes. */

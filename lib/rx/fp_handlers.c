@@ -15,12 +15,14 @@ _Static_assert(sizeof(struct fp_seq_stats) == 7 * sizeof(uint64_t) &&
 	"seq counters follow struct fp_seq_stats");
 
 static void
-seq_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
-		uint8_t *verdicts, uint64_t *counters)
+seq_burst(void *state, const void *conf, const struct fp_dgram_batch *b,
+		struct fp_dgram *d, uint16_t n, uint8_t *verdicts)
 {
 	const struct fp_listener *l = conf;
-	struct fp_seq_stats *st = (struct fp_seq_stats *)counters;
+	struct fp_seq_stats *st = (struct fp_seq_stats *)b->counters;
 	uint16_t i;
+
+	(void)verdicts;                 /* every datagram is consumed */
 
 	for (i = 0; i < n; i++) {
 		const uint8_t *num = d[i].payload + l->seq_offset;
@@ -28,7 +30,6 @@ seq_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
 		uint64_t seq = 0;
 		unsigned int k;
 
-		verdicts[i] = FP_VERDICT_CONSUMED;
 		if ((uint32_t)l->seq_offset + l->seq_size > d[i].seg_len) {
 			st->malformed++;        /* too short to hold the number */
 			continue;
@@ -46,17 +47,17 @@ seq_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
 
 /* echo (RFC 862): back to the sender, never to a group or a broadcast. */
 static void
-echo_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
-		uint8_t *verdicts, uint64_t *counters)
+echo_burst(void *state, const void *conf, const struct fp_dgram_batch *b,
+		struct fp_dgram *d, uint16_t n, uint8_t *verdicts)
 {
 	uint16_t i;
 
 	(void)state;
 	(void)conf;
-	(void)counters;
+	(void)b;
 	for (i = 0; i < n; i++)
-		verdicts[i] = d[i].cast == FP_DGRAM_UNICAST ? FP_VERDICT_REPLY :
-			FP_VERDICT_CONSUMED;
+		if (d[i].cast == FP_DGRAM_UNICAST)
+			verdicts[i] = FP_VERDICT_REPLY;
 }
 
 const struct fp_handler fp_builtin_handlers[FP_ACT_ECHO + 1] = {

@@ -113,8 +113,7 @@ fp_proc_count_drop(struct fp_proc_ctx *ctx, struct fp_burst *out,
 
 /* The view a handler gets of listener datagram p. */
 static void
-make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
-		struct fp_dgram *v)
+make_view(const struct fp_pkt *p, struct fp_dgram *v)
 {
 	const uint8_t *u = fp_pkt_l4(p);
 	uint32_t seg = fp_pkt_l4_seg(p);
@@ -122,8 +121,6 @@ make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
 	v->payload = (uint8_t *)u + 8;
 	v->len = p->l4_len - 8;
 	v->seg_len = seg > 8 ? seg - 8 : 0;
-	v->lcore = ctx->lcore;
-	v->listener = p->listener;
 	v->reply_len = v->len;
 	/* in place, to the end of the first segment's buffer */
 	v->reply_room = p->m->nb_segs == 1 ? (uint32_t)(p->m->buf_len -
@@ -135,56 +132,56 @@ make_view(const struct fp_proc_ctx *ctx, const struct fp_pkt *p,
 	v->family = p->family;             /* FP_AF_INET is 4, FP_AF_INET6 6 */
 	v->cast = p->ip_cast;
 	v->frames = p->frames;
-	v->rx_port = ctx->port;
-	v->rx_queue = ctx->queue;
-	v->timestamp = ctx->now;
 	v->mbuf = p->m;
 }
 
 static void fast_fill(struct fp_pkt *p);
 
 /*
- * Apply a handler's verdict v to listener datagram p. Taken datagrams are
- * counted by the caller (Udp InDatagrams, the listener's datagrams and
- * bytes), in one add per listener and burst; returns whether p was taken.
+ * Apply a verdict other than CONSUMED to listener datagram p (view d).
+ * Every datagram of a listener was counted delivered when it was taken
+ * (Udp InDatagrams, the listener's datagrams and bytes, in the burst's
+ * counts); a drop takes that back. Returns whether p is no longer
+ * delivered.
  */
 static bool
-apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v, uint32_t reply_len,
-		uint32_t reply_room)
+apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v,
+		const struct fp_dgram *d)
 {
 	struct fp_burst_listener *b = &ctx->bl[p->listener];
 
-	if (unlikely(v == FP_VERDICT_DROP_FULL)) {
-		/* a full socket buffer: __udp_queue_rcv_skb's ENOMEM path */
-		b->drops++;
-		UDP_INC(ctx, p, RcvbufErrors);
-		UDP_INC(ctx, p, InErrors);
-		p->edge = fp_drop(p, FP_DROP_SOCKET_RCVBUFF);
-		return false;
-	}
-	if (unlikely(v == FP_VERDICT_DROP)) {
-		/* udp_queue_rcv_one_skb's socket filter path */
+	if (v == FP_VERDICT_DROP_FULL || v == FP_VERDICT_DROP) {
+		b->datagrams--;
+		b->bytes -= d->len;
+		ctx->bc.v[FP_BC_SNMP + (p->family == FP_AF_INET ?
+				FP_SNMP_Udp_InDatagrams : FP_SNMP_Udp6_InDatagrams)]--;
 		b->drops++;
 		UDP_INC(ctx, p, InErrors);
-		p->edge = fp_drop(p, FP_DROP_SOCKET_FILTER);
-		return false;
-	}
-	p->edge = FP_E_DELIVER;
-	if (v != FP_VERDICT_REPLY)
+		if (v == FP_VERDICT_DROP_FULL) {
+			/* a full socket buffer: __udp_queue_rcv_skb's ENOMEM */
+			UDP_INC(ctx, p, RcvbufErrors);
+			p->edge = fp_drop(p, FP_DROP_SOCKET_RCVBUFF);
+		} else {
+			/* udp_queue_rcv_one_skb's socket filter path */
+			p->edge = fp_drop(p, FP_DROP_SOCKET_FILTER);
+		}
 		return true;
+	}
+	if (v != FP_VERDICT_REPLY)
+		return false;                 /* an unknown verdict consumes */
 	if (!p->filled)
 		fast_fill(p);
 	if (p->ip_cast != FP_CAST_UNICAST)
-		return true;
+		return false;                 /* consumed, not answered */
 	/* single frames only, within the room and the MTU: fastpath does
 	 * not fragment replies */
-	if (p->m->nb_segs != 1 || reply_len > reply_room ||
-			p->l3_len + 8 + reply_len > ctx->conf->port[ctx->port].mtu) {
+	if (p->m->nb_segs != 1 || d->reply_len > d->reply_room ||
+			p->l3_len + 8 + d->reply_len > ctx->conf->port[ctx->port].mtu) {
 		b->drops++;
 		p->edge = fp_drop(p, FP_DROP_PKT_TOO_BIG);
 		return true;
 	}
-	fp_reply_udp(ctx, p, reply_len);
+	fp_reply_udp(ctx, p, d->reply_len);
 	p->meta.kind = p->family == FP_AF_INET ? FP_TX_UDP4_ECHO : FP_TX_UDP6_ECHO;
 	p->meta.listener = p->listener;
 	p->edge = FP_E_TX;
@@ -194,9 +191,10 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v, uint32_t reply_len,
 /*
  * Hand every listener with a burst function its datagrams of the burst,
  * as one vector, and apply the verdicts. The views were made in arrival
- * order (vpk[] says whose); with one listener they already are its
- * vector, else each listener's are gathered. Returns how many datagrams
- * were not simply delivered.
+ * order (view_pkt[] says whose); with one listener they already are its
+ * vector, else each listener's are gathered. Verdicts start as CONSUMED
+ * (0) and are put back to 0 once applied, so most bursts only read them,
+ * eight at a time. Returns how many datagrams were not simply delivered.
  */
 static __rte_noinline uint32_t
 run_handlers(struct fp_proc_ctx *ctx, uint16_t nv, uint64_t listeners)
@@ -210,55 +208,52 @@ run_handlers(struct fp_proc_ctx *ctx, uint16_t nv, uint64_t listeners)
 	for (; listeners != 0; listeners &= listeners - 1) {
 		unsigned int id = (unsigned int)__builtin_ctzll(listeners);
 		const struct fp_listener *l = &t->l[id];
-		struct fp_burst_listener *b = &ctx->bl[id];
+		const struct fp_handler *h = fp_handler_of(l);
+		const char *const *names = fp_handler_counters(h);
 		struct fp_listener_stats *ls = &ctx->lstats->listener[id];
-		uint64_t counters[FP_HANDLER_MAX_COUNTERS] = { 0 };
+		uint64_t counters[FP_HANDLER_MAX_COUNTERS];
+		const struct fp_dgram_batch batch = {
+			.timestamp = ctx->now, .counters = counters,
+			.rx_port = ctx->port, .rx_queue = ctx->queue,
+			.lcore = ctx->lcore, .listener = (uint16_t)id,
+		};
 		struct fp_dgram *v = views;
 		const uint16_t *vp = view_pkt;
-		uint32_t n = 0, v6 = 0;
-		uint64_t bytes = 0;
-		uint16_t k, m = nv;
+		uint16_t k, j, m = nv, nc;
 
 		if (several) {
 			/* more than one listener: this one's views, in order */
 			m = 0;
 			for (k = 0; k < nv; k++)
-				if (views[k].listener == id) {
+				if (pk[view_pkt[k]].listener == id) {
 					gathered[m] = views[k];
 					gpk[m++] = view_pkt[k];
 				}
 			v = gathered;
 			vp = gpk;
 		}
-		fp_handler_of(l)->burst(ctx->hstate[id],
-				l->handler != NULL ? l->hconf : l, v, m,
-				verdicts, counters);
-		for (k = 0; k < m; k++) {
-			struct fp_pkt *p = &pk[vp[k]];
+		/* its own counters only (the plugin loader checked the names) */
+		for (nc = 0; nc < FP_HANDLER_MAX_COUNTERS && names[nc] != NULL; nc++)
+			counters[nc] = 0;
+		h->burst(ctx->hstate[id],
+				l->handler != NULL ? l->hconf : l, &batch, v, m,
+				verdicts);
+		for (k = 0; k < m; k += 8) {
+			uint64_t w;
 
-			if (likely(verdicts[k] == FP_VERDICT_CONSUMED)) {
-				/* p->edge is FP_E_DELIVER already */
-			} else if (!apply(ctx, p, verdicts[k], v[k].reply_len,
-					v[k].reply_room)) {
-				other++;
+			memcpy(&w, verdicts + k, sizeof(w));
+			if (likely(w == 0))
 				continue;
-			} else {
-				other += p->edge != FP_E_DELIVER;
-			}
-			v6 += v[k].family == 6;
-			bytes += v[k].len;
-			n++;
+			for (j = k; j < RTE_MIN(m, (uint16_t)(k + 8)); j++)
+				if (verdicts[j] != FP_VERDICT_CONSUMED) {
+					other += apply(ctx, &pk[vp[j]],
+							verdicts[j], &v[j]);
+					verdicts[j] = FP_VERDICT_CONSUMED;
+				}
 		}
-		for (k = 0; k < FP_HANDLER_MAX_COUNTERS; k++)
+		for (k = 0; k < nc; k++)
 			if (counters[k] != 0)
 				FP_STAT_ADD(ls->counters[k], counters[k]);
-		b->datagrams += n;
-		b->bytes += bytes;
-		if (n != v6)
-			fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Udp_InDatagrams, n - v6);
-		if (v6 != 0)
-			fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Udp6_InDatagrams, v6);
-		fp_burst_touch(ctx, (int)id);
 	}
 	return other;
 }
@@ -400,50 +395,55 @@ fast_fill(struct fp_pkt *p)
 _Static_assert(FP_AF_INET == 4 && FP_AF_INET6 == 6, "view families are 4 and 6");
 
 /* The view of a datagram fast_udp4() took (Ethernet, IPv4 without
- * options, UDP: fixed offsets), without going through the record. */
-/* What every view of a burst has in common, read once per burst (stores
- * into views could alias the context: the compiler would reload it). */
-struct burst_info {
-	uint16_t port;
-	uint16_t queue;
-	uint16_t lcore;
-	uint64_t now;
-};
-
+ * options, UDP, all in the first segment: fixed offsets), ulen its UDP
+ * length, without going through the record. */
 static __rte_always_inline void
-fast_view(const struct burst_info *bi, const struct fp_pkt *p,
-		struct fp_dgram *v)
+fast_view(struct rte_mbuf *m, uint32_t ulen, struct fp_dgram *v)
 {
-	struct rte_mbuf *m = p->m;
 	uint8_t *l2 = rte_pktmbuf_mtod(m, uint8_t *);
-	uint32_t len = p->l4_len - 8, seg = (uint32_t)m->data_len - 42;
+	uint32_t len = ulen - 8;
 
 	v->payload = l2 + 42;
 	v->len = len;
-	v->seg_len = RTE_MIN(seg, len);
+	v->seg_len = len;
 	v->src = l2 + 26;
 	v->dst = l2 + 30;
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	{
+		/* sport, dport, family 4, unicast, one frame: one store. The
+		 * ports as read are s_hi s_lo d_hi d_lo; byte-swapped and
+		 * turned by 16 bits they are sport, dport in host order. */
+		uint32_t w = (uint32_t)load32(l2 + 34);
+		uint64_t tail;
+
+		w = rte_bswap32(w);
+		tail = (uint64_t)((w >> 16) | (w << 16)) | (uint64_t)4 << 32 |
+			(uint64_t)FP_DGRAM_UNICAST << 40 | (uint64_t)1 << 48;
+		memcpy(&v->sport, &tail, sizeof(tail));
+	}
+#else
 	v->sport = fp_get16(l2 + 34);
 	v->dport = fp_get16(l2 + 36);
 	v->family = 4;
 	v->cast = FP_DGRAM_UNICAST;
 	v->frames = 1;
-	v->rx_port = bi->port;
-	v->rx_queue = bi->queue;
-	v->lcore = bi->lcore;
-	v->listener = p->listener;
-	v->timestamp = bi->now;
+#endif
 	v->mbuf = m;
-	/* the first segment's room (a datagram the fast path took is all in
-	 * it; one followed by more segments cannot be answered: apply()) */
 	v->reply_room = (uint32_t)(m->buf_len - m->data_off) - 42;
 	v->reply_len = len;
 }
+
+_Static_assert(offsetof(struct fp_dgram, dport) == offsetof(struct fp_dgram, sport) + 2 &&
+	offsetof(struct fp_dgram, family) == offsetof(struct fp_dgram, sport) + 4 &&
+	offsetof(struct fp_dgram, cast) == offsetof(struct fp_dgram, sport) + 5 &&
+	offsetof(struct fp_dgram, frames) == offsetof(struct fp_dgram, sport) + 6,
+	"fast_view writes sport..frames in one store");
 
 /* Datagrams taken at once, for a run of packets to one listener. */
 struct take {
 	unsigned int id;          /* the listener, UINT_MAX: none */
 	bool all;                 /* its handler takes every datagram */
+	uint64_t handlers;        /* listeners whose handler takes views */
 	uint32_t n;
 	uint32_t v6;
 	uint64_t bytes;
@@ -467,6 +467,8 @@ take_switch(struct fp_proc_ctx *ctx, struct take *t, unsigned int id)
 	t->id = id;
 	t->all = id < FP_MAX_LISTENERS &&
 		fp_handler_of(&ctx->conf->listen.l[id])->burst == NULL;
+	if (id < FP_MAX_LISTENERS && !t->all)
+		t->handlers |= 1ull << id;
 	t->n = 0;
 	t->v6 = 0;
 	t->bytes = 0;
@@ -489,12 +491,13 @@ void
 fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		struct fp_burst *out)
 {
-	uint64_t listeners = 0, bytes = 0;
+	uint64_t bytes = 0;
 	uint16_t i, nb_free = 0, fast = 0, nv = 0;
+	struct fp_dgram *vw = views;         /* thread-locals, addressed once */
+	uint16_t *vpk = view_pkt;
 	struct take take = { .id = UINT_MAX };
 	uint32_t other = 0;      /* packets not simply one frame delivered */
 	const enum fast_mode mode = fast_mode(ctx);
-	const struct burst_info bi = { ctx->port, ctx->queue, ctx->lcore, ctx->now };
 
 	out->nb_tx = 0;
 	out->delivered = 0;
@@ -538,22 +541,19 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		id = p->listener;
 		if (id != take.id)
 			take_switch(ctx, &take, id);
-		if (take.all) {
-			p->edge = FP_E_DELIVER;
-			take.n++;
-			take.bytes += p->l4_len - 8;
-			if (!e_fast)          /* the fast path's are IPv4 */
-				take.v6 += p->family == FP_AF_INET6;
-			continue;
-		}
-		/* delivered unless its handler says otherwise */
+		/* delivered unless its handler says otherwise (apply()) */
 		p->edge = FP_E_DELIVER;
+		take.n++;
+		take.bytes += p->l4_len - 8;
+		if (!e_fast)          /* the fast path's are IPv4 */
+			take.v6 += p->family == FP_AF_INET6;
+		if (take.all)
+			continue;
 		if (e_fast)
-			fast_view(&bi, p, &views[nv]);
+			fast_view(pkts[i], p->l4_len, &vw[nv]);
 		else
-			make_view(ctx, p, &views[nv]);
-		view_pkt[nv++] = i;
-		listeners |= 1ull << id;
+			make_view(p, &vw[nv]);
+		vpk[nv++] = i;
 	}
 	if (fast != 0) {
 		fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Ip_InReceives, fast);
@@ -561,8 +561,8 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	}
 	take_switch(ctx, &take, UINT_MAX);
 	/* 2. the listeners' handlers, once per listener */
-	if (listeners != 0)
-		other += run_handlers(ctx, nv, listeners);
+	if (take.handlers != 0)
+		other += run_handlers(ctx, nv, take.handlers);
 	/* 3. every frame settled, in arrival order; in the common case every
 	 * one is a single frame delivered, and pkts[] already says so */
 	i = 0;

@@ -191,12 +191,12 @@ def compile_so(path, source, cflags=()):
 
 TINY = r'''
 #include <fastpath/handler.h>
-static void b(void *s, const void *c, struct fp_dgram *d, uint16_t n,
-              uint8_t *v, uint64_t *k)
+static void b(void *s, const void *c, const struct fp_dgram_batch *k,
+              struct fp_dgram *d, uint16_t n, uint8_t *v)
 {
 	uint16_t i;
 	(void)s; (void)c; (void)d;
-	for (i = 0; i < n; i++) { v[i] = FP_VERDICT_CONSUMED; k[0]++; }
+	for (i = 0; i < n; i++) { v[i] = FP_VERDICT_CONSUMED; k->counters[0]++; }
 }
 static const char *const names[] = { "seen", 0 };
 static const struct fp_handler h = { .abi_version = ABI, .name = "tiny",

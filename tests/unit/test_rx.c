@@ -1455,19 +1455,24 @@ test_seq_eviction(void)
 /* A handler for the tests: records the views, returns scripted verdicts
  * and, for REPLY, writes a reply payload of script_reply_len bytes. */
 static struct fp_dgram seen[8];
+static struct fp_dgram_batch seen_batch;
 static unsigned int nb_seen;
 static uint8_t script_verdict;
 static int script_reply_len = -1;
 
 static void
-script_burst(void *state, const void *conf, struct fp_dgram *d, uint16_t n,
-		uint8_t *verdicts, uint64_t *counters)
+script_burst(void *state, const void *conf, const struct fp_dgram_batch *b,
+		struct fp_dgram *d, uint16_t n, uint8_t *verdicts)
 {
+	uint64_t *counters = b->counters;
 	uint16_t i;
 
 	(void)state;
 	(void)conf;
+	seen_batch = *b;
 	for (i = 0; i < n; i++) {
+		/* fastpath's promise: every verdict starts as CONSUMED */
+		CU_ASSERT_EQUAL(verdicts[i], FP_VERDICT_CONSUMED);
 		if (nb_seen < RTE_DIM(seen))
 			seen[nb_seen++] = d[i];
 		verdicts[i] = script_verdict;
@@ -1523,9 +1528,9 @@ test_handler_views(void)
 	CU_ASSERT_EQUAL(memcmp(v->payload, "0123456789abcdefgh", 18), 0);
 	CU_ASSERT_EQUAL(v->cast, FP_DGRAM_UNICAST);
 	CU_ASSERT_EQUAL(v->frames, 1);
-	CU_ASSERT_EQUAL(v->lcore, 3);
-	CU_ASSERT_EQUAL(v->rx_queue, 2);
-	CU_ASSERT_EQUAL(v->listener, 0);
+	CU_ASSERT_EQUAL(seen_batch.lcore, 3);
+	CU_ASSERT_EQUAL(seen_batch.rx_queue, 2);
+	CU_ASSERT_EQUAL(seen_batch.listener, 0);
 	CU_ASSERT_EQUAL(v->reply_len, 18);
 	CU_ASSERT_TRUE(v->reply_room >= 18);
 	CU_ASSERT_PTR_EQUAL(v->mbuf, &tp.m);
@@ -1640,6 +1645,20 @@ test_handler_verdicts(void)
 	script_reply_len = -1;
 	udp4("255.255.255.255", 9);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	/* an IPv6 datagram dropped: Udp6's counters, InDatagrams taken back */
+	fixture();
+	local("2001:db8::1");
+	script_listener("9=plugin,path=unit");
+	script_verdict = FP_VERDICT_DROP_FULL;
+	udp6("2001:db8::1", 9);
+	CU_ASSERT_EQUAL(run(), FP_DROP_SOCKET_RCVBUFF);
+	CU_ASSERT_EQUAL(SNMP(Udp6, RcvbufErrors), 1);
+	CU_ASSERT_EQUAL(SNMP(Udp6, InErrors), 1);
+	CU_ASSERT_EQUAL(SNMP(Udp6, InDatagrams), 0);
+	CU_ASSERT_EQUAL(SNMP(Udp, InErrors), 0);
+	CU_ASSERT_EQUAL(ls.listener[0].datagrams, 0);
+	CU_ASSERT_EQUAL(ls.listener[0].bytes, 0);
+	CU_ASSERT_EQUAL(ls.listener[0].drops, 1);
 }
 
 int

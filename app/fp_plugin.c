@@ -79,6 +79,10 @@ load_one(struct fp_listener *l, const struct fp_plugin_spec *spec,
 		return fp_err(err, errlen,
 			"--listen: plugin %s: built for handler ABI %u, fastpath has %u: rebuild it against this fastpath's <fastpath/handler.h>",
 			spec->path, h->abi_version, FP_HANDLER_ABI_VERSION);
+	if ((h->view_skip & ~(FP_VIEW_SKIP_ADDRS | FP_VIEW_SKIP_REPLY)) != 0)
+		return fp_err(err, errlen,
+			"--listen: plugin %s: view_skip 0x%x has bits this fastpath does not know",
+			spec->path, h->view_skip);
 	rc = check_counters(h, spec->path, err, errlen);
 	if (rc != 0)
 		return rc;

@@ -61,6 +61,8 @@ first8_lcore_fini(void *lcore_state, const void *conf)
 
 static const struct fp_handler first8 = {
 	.abi_version = FP_HANDLER_ABI_VERSION,
+	/* reads the payload only */
+	.view_skip = FP_VIEW_SKIP_ADDRS | FP_VIEW_SKIP_REPLY,
 	.name = "first8",
 	.counter_names = counters,
 	.lcore_init = first8_lcore_init,

@@ -102,9 +102,23 @@ enum fp_verdict {
 	FP_VERDICT_DROP = 3,
 };
 
+/*
+ * Parts of a view a handler does not read (fp_handler.view_skip), which
+ * fastpath then need not fill: less work per datagram. payload, len,
+ * seg_len, family, cast, frames and mbuf are always filled.
+ *   FP_VIEW_SKIP_ADDRS  src, dst, sport, dport are left unset
+ *   FP_VIEW_SKIP_REPLY  reply_room, reply_len are left unset, and a REPLY
+ *                       verdict echoes the datagram unchanged
+ * fastpath may fill skipped fields anyway (it does for datagrams that do
+ * not take its fast path): never read them.
+ */
+#define FP_VIEW_SKIP_ADDRS (1u << 0)
+#define FP_VIEW_SKIP_REPLY (1u << 1)
+
 /* A handler. Every function but burst may be NULL. */
 struct fp_handler {
 	uint32_t abi_version;             /* FP_HANDLER_ABI_VERSION */
+	uint32_t view_skip;               /* FP_VIEW_SKIP_*, 0: a full view */
 	const char *name;                 /* for messages and /fastpath/udp */
 	/* names of the handler's counters ([A-Za-z0-9_], unique), NULL-ended,
 	 * at most FP_HANDLER_MAX_COUNTERS */

@@ -149,6 +149,7 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v,
 		const struct fp_dgram *d)
 {
 	struct fp_burst_listener *b = &ctx->bl[p->listener];
+	uint32_t reply_len = 0, reply_room = 0;
 
 	if (v == FP_VERDICT_DROP_FULL || v == FP_VERDICT_DROP) {
 		b->datagrams--;
@@ -173,15 +174,24 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v,
 		fast_fill(p);
 	if (p->ip_cast != FP_CAST_UNICAST)
 		return false;                 /* consumed, not answered */
+	if (fp_handler_of(&ctx->conf->listen.l[p->listener])->view_skip &
+			FP_VIEW_SKIP_REPLY) {
+		/* no reply fields: an echo, within the first segment */
+		reply_len = d->len;
+		reply_room = p->m->nb_segs == 1 ? d->seg_len : 0;
+	} else {
+		reply_len = d->reply_len;
+		reply_room = d->reply_room;
+	}
 	/* single frames only, within the room and the MTU: fastpath does
 	 * not fragment replies */
-	if (p->m->nb_segs != 1 || d->reply_len > d->reply_room ||
-			p->l3_len + 8 + d->reply_len > ctx->conf->port[ctx->port].mtu) {
+	if (p->m->nb_segs != 1 || reply_len > reply_room ||
+			p->l3_len + 8 + reply_len > ctx->conf->port[ctx->port].mtu) {
 		b->drops++;
 		p->edge = fp_drop(p, FP_DROP_PKT_TOO_BIG);
 		return true;
 	}
-	fp_reply_udp(ctx, p, d->reply_len);
+	fp_reply_udp(ctx, p, reply_len);
 	p->meta.kind = p->family == FP_AF_INET ? FP_TX_UDP4_ECHO : FP_TX_UDP6_ECHO;
 	p->meta.listener = p->listener;
 	p->edge = FP_E_TX;
@@ -189,21 +199,42 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v,
 }
 
 /*
- * Hand every listener with a burst function its datagrams of the burst,
- * as one vector, and apply the verdicts. The views were made in arrival
- * order (view_pkt[] says whose); with one listener they already are its
+ * Which packet each view is of: the packets with views are those whose
+ * edge is FP_E_LISTENER, in arrival order, as the views. Found only when
+ * needed (several listeners, or a verdict other than CONSUMED), before
+ * any verdict moves an edge.
+ */
+static void
+map_views(uint16_t n)
+{
+	uint16_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (pk[i].edge == FP_E_LISTENER)
+			view_pkt[k++] = i;
+}
+
+/*
+ * Hand every listener with a burst function its datagrams of the burst
+ * (n packets, nv views), as one vector, and apply the verdicts. The views
+ * were made in arrival order; with one listener they already are its
  * vector, else each listener's are gathered. Verdicts start as CONSUMED
  * (0) and are put back to 0 once applied, so most bursts only read them,
  * eight at a time. Returns how many datagrams were not simply delivered.
  */
 static __rte_noinline uint32_t
-run_handlers(struct fp_proc_ctx *ctx, uint16_t nv, uint64_t listeners)
+run_handlers(struct fp_proc_ctx *ctx, uint16_t n, uint16_t nv,
+		uint64_t listeners)
 {
 	static __thread struct fp_dgram gathered[FP_BURST_MAX];
 	static __thread uint16_t gpk[FP_BURST_MAX];
 	const struct fp_listen_table *t = &ctx->conf->listen;
 	const bool several = (listeners & (listeners - 1)) != 0;
+	bool mapped = several;
 	uint32_t other = 0;
+
+	if (several)
+		map_views(n);
 
 	for (; listeners != 0; listeners &= listeners - 1) {
 		unsigned int id = (unsigned int)__builtin_ctzll(listeners);
@@ -244,6 +275,10 @@ run_handlers(struct fp_proc_ctx *ctx, uint16_t nv, uint64_t listeners)
 			memcpy(&w, verdicts + k, sizeof(w));
 			if (likely(w == 0))
 				continue;
+			if (!mapped) {
+				map_views(n);
+				mapped = true;
+			}
 			for (j = k; j < RTE_MIN(m, (uint16_t)(k + 8)); j++)
 				if (verdicts[j] != FP_VERDICT_CONSUMED) {
 					other += apply(ctx, &pk[vp[j]],
@@ -398,7 +433,7 @@ _Static_assert(FP_AF_INET == 4 && FP_AF_INET6 == 6, "view families are 4 and 6")
  * options, UDP, all in the first segment: fixed offsets), ulen its UDP
  * length, without going through the record. */
 static __rte_always_inline void
-fast_view(struct rte_mbuf *m, uint32_t ulen, struct fp_dgram *v)
+fast_view(struct rte_mbuf *m, uint32_t ulen, struct fp_dgram *v, bool lean)
 {
 	uint8_t *l2 = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t len = ulen - 8;
@@ -406,6 +441,16 @@ fast_view(struct rte_mbuf *m, uint32_t ulen, struct fp_dgram *v)
 	v->payload = l2 + 42;
 	v->len = len;
 	v->seg_len = len;
+	v->mbuf = m;
+	if (lean) {
+		/* the handler skips addresses and reply fields: only family 4,
+		 * unicast, one frame after the (unset) ports */
+		uint64_t tail = (uint64_t)4 << 32 |
+			(uint64_t)FP_DGRAM_UNICAST << 40 | (uint64_t)1 << 48;
+
+		memcpy(&v->sport, &tail, sizeof(tail));
+		return;
+	}
 	v->src = l2 + 26;
 	v->dst = l2 + 30;
 #if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
@@ -428,7 +473,6 @@ fast_view(struct rte_mbuf *m, uint32_t ulen, struct fp_dgram *v)
 	v->cast = FP_DGRAM_UNICAST;
 	v->frames = 1;
 #endif
-	v->mbuf = m;
 	v->reply_room = (uint32_t)(m->buf_len - m->data_off) - 42;
 	v->reply_len = len;
 }
@@ -443,6 +487,7 @@ _Static_assert(offsetof(struct fp_dgram, dport) == offsetof(struct fp_dgram, spo
 struct take {
 	unsigned int id;          /* the listener, UINT_MAX: none */
 	bool all;                 /* its handler takes every datagram */
+	bool lean;                /* its handler skips addresses and replies */
 	uint64_t handlers;        /* listeners whose handler takes views */
 	uint32_t n;
 	uint32_t v6;
@@ -467,8 +512,14 @@ take_switch(struct fp_proc_ctx *ctx, struct take *t, unsigned int id)
 	t->id = id;
 	t->all = id < FP_MAX_LISTENERS &&
 		fp_handler_of(&ctx->conf->listen.l[id])->burst == NULL;
-	if (id < FP_MAX_LISTENERS && !t->all)
+	t->lean = false;
+	if (id < FP_MAX_LISTENERS && !t->all) {
+		const uint32_t lean = FP_VIEW_SKIP_ADDRS | FP_VIEW_SKIP_REPLY;
+
 		t->handlers |= 1ull << id;
+		t->lean = (fp_handler_of(&ctx->conf->listen.l[id])->view_skip &
+				lean) == lean;
+	}
 	t->n = 0;
 	t->v6 = 0;
 	t->bytes = 0;
@@ -493,8 +544,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 {
 	uint64_t bytes = 0;
 	uint16_t i, nb_free = 0, fast = 0, nv = 0;
-	struct fp_dgram *vw = views;         /* thread-locals, addressed once */
-	uint16_t *vpk = view_pkt;
+	struct fp_dgram *vw = views;         /* a thread-local, addressed once */
 	struct take take = { .id = UINT_MAX };
 	uint32_t other = 0;      /* packets not simply one frame delivered */
 	const enum fast_mode mode = fast_mode(ctx);
@@ -541,19 +591,21 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		id = p->listener;
 		if (id != take.id)
 			take_switch(ctx, &take, id);
-		/* delivered unless its handler says otherwise (apply()) */
-		p->edge = FP_E_DELIVER;
 		take.n++;
 		take.bytes += p->l4_len - 8;
 		if (!e_fast)          /* the fast path's are IPv4 */
 			take.v6 += p->family == FP_AF_INET6;
-		if (take.all)
+		if (take.all) {
+			p->edge = FP_E_DELIVER;
 			continue;
+		}
 		if (e_fast)
-			fast_view(pkts[i], p->l4_len, &vw[nv]);
+			fast_view(pkts[i], p->l4_len, &vw[nv], take.lean);
 		else
 			make_view(p, &vw[nv]);
-		vpk[nv++] = i;
+		/* delivered with a view, unless its handler says otherwise */
+		p->edge = FP_E_LISTENER;
+		nv++;
 	}
 	if (fast != 0) {
 		fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Ip_InReceives, fast);
@@ -562,7 +614,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	take_switch(ctx, &take, UINT_MAX);
 	/* 2. the listeners' handlers, once per listener */
 	if (take.handlers != 0)
-		other += run_handlers(ctx, nv, take.handlers);
+		other += run_handlers(ctx, n, nv, take.handlers);
 	/* 3. every frame settled, in arrival order; in the common case every
 	 * one is a single frame delivered, and pkts[] already says so */
 	i = 0;
@@ -577,6 +629,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		out->released += p->released;
 		switch (p->edge) {
 		case FP_E_DELIVER:
+		case FP_E_LISTENER:       /* with a view, and consumed */
 			out->delivered += p->frames;
 			pkts[nb_free++] = p->m;
 			break;

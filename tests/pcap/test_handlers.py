@@ -200,7 +200,7 @@ static void b(void *s, const void *c, const struct fp_dgram_batch *k,
 }
 static const char *const names[] = { "seen", 0 };
 static const struct fp_handler h = { .abi_version = ABI, .name = "tiny",
-	.counter_names = names, .burst = b };
+	.counter_names = names, .burst = b, .view_skip = SKIP };
 const struct fp_handler *fastpath_handler(void);
 const struct fp_handler *fastpath_handler(void) { return &h; }
 '''
@@ -212,7 +212,11 @@ def bad_plugins():
     c = fr.Checker("handlers_bad")
     d = fr.workdir("handlers_bad")
     inc = os.path.join(fr.ROOT, "include")
-    abi = compile_so(os.path.join(d, "abi99.so"), TINY.replace("ABI", "99"), ["-I" + inc])
+    abi = compile_so(os.path.join(d, "abi99.so"),
+                     TINY.replace("ABI", "99").replace("SKIP", "0"), ["-I" + inc])
+    skip = compile_so(os.path.join(d, "skip.so"),
+                      TINY.replace("ABI", "FP_HANDLER_ABI_VERSION").replace("SKIP", "0x10"),
+                      ["-I" + inc])
     libc = next((p for p in ("/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6")
                  if os.path.exists(p)), None)
     cases = [
@@ -220,6 +224,7 @@ def bad_plugins():
         ("no path", "5000=plugin", "plugin needs path=FILE"),
         ("unknown option", "5000=plugin,path=%s,frob=1" % so("first8"), "unknown plugin option"),
         ("ABI mismatch", "5000=plugin,path=%s" % abi, "ABI 99"),
+        ("unknown view_skip bits", "5000=plugin,path=%s" % skip, "view_skip 0x10"),
         ("init refuses its arg", "5000=plugin,path=%s,arg=7" % so("feed"), "power of two"),
         ("init without its arg", "5000=plugin,path=%s" % so("kv"), "needs arg=FILE"),
     ]
@@ -266,7 +271,8 @@ def out_of_tree():
                                capture_output=True, text=True, env=env)
         c.eq("pkg-config --cflags fastpath", flags.returncode, 0)
         d = fr.workdir("handlers_out_of_tree")
-        h = compile_so(os.path.join(d, "tiny.so"), TINY.replace("ABI", "FP_HANDLER_ABI_VERSION"),
+        h = compile_so(os.path.join(d, "tiny.so"), TINY.replace("ABI", "FP_HANDLER_ABI_VERSION")
+                       .replace("SKIP", "FP_VIEW_SKIP_ADDRS"),
                        flags.stdout.split())
         frames = [udp("10.0.0.2", 7000, 5000, b"%d" % k) for k in range(7)]
         pcap = os.path.join(d, "in.pcap")

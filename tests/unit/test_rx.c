@@ -1491,6 +1491,13 @@ static const struct fp_handler script = {
 	.counter_names = script_counters, .burst = script_burst,
 };
 
+/* The same, skipping addresses and reply fields. */
+static const struct fp_handler script_lean = {
+	.abi_version = FP_HANDLER_ABI_VERSION, .name = "lean",
+	.view_skip = FP_VIEW_SKIP_ADDRS | FP_VIEW_SKIP_REPLY,
+	.counter_names = script_counters, .burst = script_burst,
+};
+
 static void
 script_listener(const char *spec)
 {
@@ -1645,6 +1652,26 @@ test_handler_verdicts(void)
 	script_reply_len = -1;
 	udp4("255.255.255.255", 9);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	/* a handler that skips the reply fields: REPLY is an echo */
+	fixture();
+	local("10.1.0.1");
+	script_listener("9=plugin,path=unit");
+	conf.listen.l[0].handler = &script_lean;
+	script_verdict = FP_VERDICT_REPLY;
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), R_TX);
+	CU_ASSERT_EQUAL_FATAL(nb_seen, 1);
+	CU_ASSERT_EQUAL(seen[0].len, 18);              /* always filled */
+	CU_ASSERT_EQUAL(seen[0].family, 4);
+	CU_ASSERT_EQUAL(seen[0].frames, 1);
+	CU_ASSERT_EQUAL(seen[0].cast, FP_DGRAM_UNICAST);
+	CU_ASSERT_PTR_EQUAL(seen[0].mbuf, &tp.m);
+	d = tpkt_data(&tp);
+	u = d + 14 + 20;
+	CU_ASSERT_EQUAL(u[4] << 8 | u[5], 8 + 18);     /* its own payload back */
+	CU_ASSERT_EQUAL(memcmp(u + 8, "0123456789abcdefgh", 18), 0);
+	CU_ASSERT_EQUAL(u[0] << 8 | u[1], 9);
+	CU_ASSERT_EQUAL(t_l4_sum(&tp, d + 14, u, 8 + 18, 17), 0xffff);
 	/* an IPv6 datagram dropped: Udp6's counters, InDatagrams taken back */
 	fixture();
 	local("2001:db8::1");

@@ -40,6 +40,12 @@ struct fp_port {
 	uint64_t rx_offloads;
 	bool backlog_supported;     /* rte_eth_rx_queue_count works */
 	bool started;
+	/* --exception: its TAP (tap_port), with nb_tapq queue pairs */
+	uint16_t tap_port;
+	uint16_t nb_tapq;
+	bool tap_created;
+	bool tap_started;
+	char tap_name[16];          /* IFNAMSIZ */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	char driver[32];
 	struct rte_mempool *pool;
@@ -51,6 +57,8 @@ struct fp_lcore_queue {
 	uint16_t pidx;              /* index into fp_app.ports */
 	uint16_t queue;
 	uint16_t txq;               /* this lcore's tx queue on port, or FP_NO_TXQ */
+	uint16_t tapq;              /* its queue pair on the port's TAP, or FP_NO_TXQ */
+	bool tap_poll;              /* this entry polls tapq (one per lcore and port) */
 };
 
 struct fp_frag;

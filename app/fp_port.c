@@ -6,6 +6,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "fp_exception.h"
 #include "fp_frag.h"
 #include "fp_pool.h"
 #include "fp_port.h"
@@ -325,6 +326,8 @@ create_pools(struct fp_app *a, char *err, size_t errlen)
 			if (a->ports[i].socket == s) {
 				used = true;
 				rxd += (uint64_t)a->ports[i].nb_rxq * a->ports[i].rxd;
+				/* net_tap keeps an mbuf per rx descriptor */
+				rxd += (uint64_t)a->ports[i].nb_tapq * FP_TAP_RXD;
 				txd += (uint64_t)a->ports[i].nb_txq * a->ports[i].txd;
 			}
 		if (!used)

@@ -322,6 +322,9 @@ build_queues(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "delivered", s.delivered);
 		fp_doc_u64(d, "app_drops", s.drops);
 		fp_doc_u64(d, "responded", s.tx);
+		fp_doc_u64(d, "to_kernel", s.to_kernel);
+		fp_doc_u64(d, "from_kernel", s.from_kernel);
+		fp_doc_u64(d, "from_kernel_dropped", s.from_kernel_dropped);
 		fp_doc_u64(d, "busy_cycles", s.busy_cycles);
 		fp_doc_u64(d, "idle_cycles", s.idle_cycles);
 		doc_backlog(d, backlog(&fp_app.ports[q->pidx], q->queue));
@@ -437,6 +440,9 @@ build_ports(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "delivered", sum[i].delivered);
 		fp_doc_u64(d, "dropped", sum[i].drops);
 		fp_doc_u64(d, "responded", sum[i].tx);
+		fp_doc_u64(d, "to_kernel", sum[i].to_kernel);
+		fp_doc_u64(d, "from_kernel", sum[i].from_kernel);
+		fp_doc_u64(d, "from_kernel_dropped", sum[i].from_kernel_dropped);
 		fp_doc_u64(d, "held", b.held);
 		fp_doc_u64(d, "unaccounted", b.unaccounted);
 		fp_doc_u64(d, "overcounted", b.overcounted);
@@ -915,16 +921,17 @@ print_summary(const struct fp_report_final *f, FILE *o)
 			U(qs, e, "bytes"), U(qs, e, "dropped"),
 			U(qs, e, "time_squeeze"), U(qs, e, "polls"),
 			U(qs, e, "empty_polls"));
-	fprintf(o, "\nports\n%5s %12s %9s %9s %10s %12s %12s %10s %10s %12s\n",
+	fprintf(o, "\nports\n%5s %12s %9s %9s %10s %12s %12s %10s %10s %10s %12s\n",
 		"port", "ipackets", "imissed", "ierrors", "rx_nombuf",
-		"processed", "delivered", "dropped", "responded", "unaccounted");
+		"processed", "delivered", "dropped", "responded", "to_kernel",
+		"unaccounted");
 	for (pos = 0; (e = fp_doc_next_dict(ps, &pos)) != NULL;)
-		fprintf(o, "%5s %12llu %9llu %9llu %10llu %12llu %12llu %10llu %10llu %12llu\n",
+		fprintf(o, "%5s %12llu %9llu %9llu %10llu %12llu %12llu %10llu %10llu %10llu %12llu\n",
 			e->key, U(ps, e, "ipackets"), U(ps, e, "imissed"),
 			U(ps, e, "ierrors"), U(ps, e, "rx_nombuf"),
 			U(ps, e, "processed"), U(ps, e, "delivered"),
 			U(ps, e, "dropped"), U(ps, e, "responded"),
-			U(ps, e, "unaccounted"));
+			U(ps, e, "to_kernel"), U(ps, e, "unaccounted"));
 	if (dr != NULL) {
 		unsigned int i, shown = 0;
 

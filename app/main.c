@@ -22,6 +22,7 @@
 #include "fp_banner.h"
 #include "fp_config.h"
 #include "fp_eal.h"
+#include "fp_exception.h"
 #include "fp_frag.h"
 #include "fp_lcore.h"
 #include "fp_plugin.h"
@@ -124,13 +125,19 @@ start(char *err, size_t errlen)
 	if (rc == 0)
 		rc = fp_lcores_plan(&fp_app, err, errlen);
 	if (rc == 0)
+		rc = fp_exception_plan(&fp_app, err, errlen);
+	if (rc == 0)
 		rc = fp_frag_setup(&fp_app, err, errlen);
 	if (rc == 0)
 		rc = fp_ports_setup(&fp_app, err, errlen);
+	if (rc == 0)
+		rc = fp_exception_setup(&fp_app, err, errlen);
 	if (rc == 0 && fp_telemetry_register() != 0)
 		rc = -EIO, snprintf(err, errlen, "telemetry registration failed");
 	if (rc == 0)
 		rc = fp_ports_start(&fp_app, err, errlen);
+	if (rc == 0)
+		rc = fp_exception_start(&fp_app, err, errlen);
 	if (rc != 0)
 		return rc;
 	fp_banner();
@@ -151,6 +158,7 @@ finish(void)
 	int rc = 0;
 
 	fp_ports_stop(&fp_app);
+	fp_exception_close(&fp_app);     /* the TAPs give back their mbufs */
 	fp_frag_teardown(&fp_app);       /* what reassembly held is dropped */
 	final = fp_report_final_collect();
 	fp_ports_close(&fp_app);
@@ -207,7 +215,8 @@ main(int argc, char **argv)
 	if (rc == 0)
 		status = finish();
 	else
-		fp_ports_stop(&fp_app), fp_ports_close(&fp_app);
+		fp_ports_stop(&fp_app), fp_exception_close(&fp_app),
+			fp_ports_close(&fp_app);
 	fp_frag_teardown(&fp_app);
 	rte_pdump_uninit();
 	fp_lcores_free(&fp_app);

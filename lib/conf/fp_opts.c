@@ -26,6 +26,7 @@ enum {
 	OPT_RX_FCS,
 	OPT_FRAG_TIMEOUT,
 	OPT_COST_CYCLES,
+	OPT_EXCEPTION,
 	OPT_CONFIG_FILE,
 	OPT_HELP,
 };
@@ -76,6 +77,8 @@ static const struct opt_desc {
 	  "drop a datagram whose fragments are not all in after MS ms, 1..60000 (default 1000)" },
 	{ "cost-cycles", required_argument, OPT_COST_CYCLES, "N|LCORE:N,...",
 	  "capacity planning: add N TSC cycles of work per packet, on every polling lcore or on the ones named (default: 0)" },
+	{ "exception", required_argument, OPT_EXCEPTION, "tap[,ifname=PREFIX]",
+	  "hand what fastpath does not serve to the kernel through a TAP per port, named PREFIX and the port id (PREFIX fp unless given) (default: off)" },
 	{ "config-file", required_argument, OPT_CONFIG_FILE, "FILE",
 	  "read options from an INI file; the command line overrides it (default: none)" },
 	{ "help", no_argument, OPT_HELP, NULL, "print this help and exit" },
@@ -93,6 +96,7 @@ fp_opts_defaults(struct fp_opts *o)
 	o->rss_key = FP_RSS_KEY_DEFAULT;
 	o->mbuf_cache = FP_DEF_MBUF_CACHE;
 	o->frag_timeout_ms = FP_DEF_FRAG_TIMEOUT_MS;
+	strcpy(o->exception_prefix, FP_EXCEPTION_PREFIX_DEF);
 }
 
 const char *
@@ -181,6 +185,38 @@ parse_vlans(const char *s, struct fp_opts *o, char *err, size_t errlen)
 }
 
 /* "0,2,4-6": port ids, no duplicates. */
+/* --exception tap[,ifname=PREFIX]: PREFIX a Linux interface name's
+ * characters (dev_valid_name: no '/', ':', whitespace), short enough for
+ * the port's index. */
+static int
+parse_exception(const char *s, struct fp_opts *o, char *err, size_t errlen)
+{
+	const char *p;
+	size_t n;
+
+	if (strncmp(s, "tap", 3) != 0 || (s[3] != '\0' && s[3] != ','))
+		return fp_err(err, errlen,
+			"--exception: invalid value '%s'; expected tap[,ifname=PREFIX] (virtio-user needs vhost-net: not supported yet)",
+			s);
+	strcpy(o->exception_prefix, FP_EXCEPTION_PREFIX_DEF);
+	o->exception = true;
+	if (s[3] == '\0')
+		return 0;
+	p = s + 4;
+	if (strncmp(p, "ifname=", 7) != 0)
+		return fp_err(err, errlen,
+			"--exception: unknown option '%s'; expected ifname=PREFIX", p);
+	p += 7;
+	n = strlen(p);
+	if (n == 0 || n > FP_EXCEPTION_PREFIX_MAX || strpbrk(p, "/: \t\n") != NULL ||
+			strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
+		return fp_err(err, errlen,
+			"--exception: ifname=%s: expected 1..%d characters of an interface name (no '/', ':' or spaces); the port's index is appended",
+			p, FP_EXCEPTION_PREFIX_MAX);
+	strcpy(o->exception_prefix, p);
+	return 0;
+}
+
 static int
 parse_ports(const char *s, struct fp_opts *o, char *err, size_t errlen)
 {
@@ -298,6 +334,8 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		rc = num_opt(name, arg, 0, FP_MAX_MBUF_CACHE, &v, err, errlen);
 		o->mbuf_cache = (uint16_t)v;
 		break;
+	case OPT_EXCEPTION:
+		return parse_exception(arg, o, err, errlen);
 	case OPT_LOCAL_IP:
 		return fp_local_add(&o->local, arg, err, errlen);
 	case OPT_LISTEN:

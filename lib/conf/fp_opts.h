@@ -37,6 +37,10 @@
 #define FP_MAX_COST_CYCLES 10000000u
 #define FP_MAX_FRAG_TIMEOUT_MS 60000
 #define FP_LISTEN_NAME_MAX 64       /* rte_cfgfile's CFG_NAME_LEN */
+/* a TAP's name is PREFIX and the port's index: IFNAMSIZ (16) less the
+ * NUL and up to two digits (FP_MAX_PORTS) */
+#define FP_EXCEPTION_PREFIX_MAX 13
+#define FP_EXCEPTION_PREFIX_DEF "fp"
 
 enum fp_rss_key {
 	FP_RSS_KEY_DEFAULT,    /* the driver's key */
@@ -70,6 +74,8 @@ struct fp_opts {
 	/* the [listen] entry names of a config file, by listener index ("":
 	 * given on the command line); letters, digits, '_', '.', '-' */
 	char listen_name[FP_MAX_LISTENERS][FP_LISTEN_NAME_MAX];
+	bool exception;             /* --exception tap */
+	char exception_prefix[FP_EXCEPTION_PREFIX_MAX + 1];  /* TAP names */
 	char config_file[PATH_MAX]; /* "" = none */
 	uint64_t given;             /* options given, by fp_opts_index() */
 	bool help;

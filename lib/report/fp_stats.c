@@ -108,7 +108,8 @@ fp_stats_balance(uint64_t ipackets, const struct fp_queue_stats *s,
 {
 	/* signed: released can pass held on one queue (see fp_stats.h) */
 	int64_t held = (int64_t)(s->held - s->released);
-	uint64_t accounted = s->delivered + s->drops + s->tx + (uint64_t)held;
+	uint64_t accounted = s->delivered + s->drops + s->tx + s->to_kernel +
+		(uint64_t)held;
 	uint64_t covered = accounted + s->inflight;
 
 	b->held = held > 0 ? (uint64_t)held : 0;

@@ -41,6 +41,9 @@
 	X(tx)           /* frames answered by replies handed to the tx ring */ \
 	X(held)         /* IP fragments taken into reassembly */ \
 	X(released)     /* held fragments settled with their datagram */ \
+	X(to_kernel)    /* frames handed to the exception path */ \
+	X(from_kernel)  /* frames from the exception path sent on the port */ \
+	X(from_kernel_dropped) /* those the port's tx queue did not take */ \
 	X(time_squeeze) /* polls that returned a full burst */ \
 	X(polls) \
 	X(empty_polls) \
@@ -55,7 +58,7 @@ struct fp_queue_stats {
 	/* Publication generation (a seqcount): odd while the writer updates
 	 * the counters of one burst (fp_qstats_begin/end), so a reader takes
 	 * a snapshot in which every frame has its fate: packets == delivered
-	 * + drops + tx + held - released, exactly. */
+	 * + drops + tx + to_kernel + held - released, exactly. */
 	uint64_t gen;
 #define FP_QSTAT_MEMBER(f) uint64_t f;
 	FP_QUEUE_STATS_FIELDS(FP_QSTAT_MEMBER)

@@ -556,6 +556,8 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	out->held = 0;
 	out->released = 0;
 	out->tx_frames = 0;
+	out->nb_kernel = 0;
+	out->to_kernel = 0;
 	for (i = 0; i < RTE_MIN(n, (uint16_t)PREFETCH_AHEAD); i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	/* 1. every packet through the stages, to its edge */
@@ -642,6 +644,11 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		case FP_E_HELD:
 			out->held++;   /* the reassembly table owns it now */
 			break;
+		case FP_E_KERNEL:
+			out->kernel_frames[out->nb_kernel] = p->frames;
+			out->kernel[out->nb_kernel++] = p->m;
+			out->to_kernel += p->frames;
+			break;
 		default:
 			drop_frames(ctx, out, p->reason, p->frames);
 			pkts[nb_free++] = p->m;
@@ -650,6 +657,19 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	}
 	out->bytes = bytes;
 	out->nb_free = nb_free;
+	post(ctx);
+}
+
+void
+fp_proc_kernel_done(struct fp_proc_ctx *ctx, struct fp_burst *out,
+		uint16_t sent)
+{
+	uint16_t i;
+
+	for (i = sent; i < out->nb_kernel; i++) {
+		out->to_kernel -= out->kernel_frames[i];
+		drop_frames(ctx, out, FP_DROP_KERNEL_FULL, out->kernel_frames[i]);
+	}
 	post(ctx);
 }
 

@@ -37,6 +37,10 @@ struct fp_rx_conf {
 	bool vlan_filter;                   /* --vlan given */
 	uint64_t vlan_allow[4096 / 64];     /* allowed VLAN ids */
 	struct fp_rx_port port[FP_MAX_PORTS];   /* by port id */
+	/* --exception: what fastpath does not serve goes to the kernel
+	 * (FP_E_KERNEL) instead of being answered, consumed or dropped as
+	 * not for this host */
+	bool exception;
 };
 
 /*
@@ -125,15 +129,21 @@ struct fp_burst {
 	uint16_t held;                       /* fragments now held */
 	uint16_t released;                   /* held fragments completed */
 	uint16_t tx_frames;                  /* frames answered by a reply */
+	uint16_t nb_kernel;                  /* kernel[0..nb_kernel) to hand on */
+	uint16_t to_kernel;                  /* frames handed to the kernel */
 	uint64_t bytes;
 	struct rte_mbuf *tx[FP_BURST_MAX];
 	struct fp_tx_meta tx_meta[FP_BURST_MAX];
+	struct rte_mbuf *kernel[FP_BURST_MAX];
+	uint16_t kernel_frames[FP_BURST_MAX];
 };
 
 /*
  * Process pkts[0..n). On return pkts[0..out->nb_free) hold the mbufs to free
- * and out->tx[0..out->nb_tx) the replies to send. Every received frame is
- * counted exactly once: n + released == delivered + drops + tx_frames + held
+ * and out->tx[0..out->nb_tx) the replies to send, out->kernel[0..nb_kernel)
+ * the frames for the exception path. Every received frame is counted
+ * exactly once: n + released == delivered + drops + tx_frames + to_kernel
+ * + held
  * (a fragment is held until its datagram completes; the datagram then
  * accounts for all of its frames).
  */
@@ -146,6 +156,14 @@ void fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts,
  * drops (FULL_RING or NO_TX_QUEUE, SndbufErrors for UDP). The caller frees
  * the unsent mbufs.
  */
+/*
+ * The poll loop handed out->kernel[0..sent) to the exception path; the
+ * rest become KERNEL_FULL drops (the kernel's backlog drop). The caller
+ * frees the mbufs not sent.
+ */
+void fp_proc_kernel_done(struct fp_proc_ctx *ctx, struct fp_burst *out,
+		uint16_t sent);
+
 void fp_proc_tx_done(struct fp_proc_ctx *ctx, struct fp_burst *out,
 		uint16_t sent, bool no_txq);
 

@@ -37,6 +37,7 @@ enum fp_edge {
 	FP_E_DELIVER = FP_E_NB_STAGES,   /* consumed by fastpath itself */
 	FP_E_LISTENER,       /* a datagram for listener p->listener */
 	FP_E_TX,             /* a reply, in place: p->meta */
+	FP_E_KERNEL,         /* to the kernel through the exception path */
 	FP_E_HELD,           /* a fragment the reassembly table keeps */
 	FP_E_DROP,           /* dropped for p->reason */
 };
@@ -80,6 +81,21 @@ fp_bc_add(struct fp_proc_ctx *ctx, unsigned int c, uint32_t n)
 {
 	ctx->bc.v[c] += n;
 	ctx->bc.dirty[c / 64] |= 1ull << (c % 64);
+}
+
+/*
+ * The exception path (--exception): a frame fastpath does not serve goes
+ * to the kernel. Handed on where fastpath's own stack would stop with it:
+ * other ethertypes and ARP at L2, addresses not local (or groups not
+ * joined) after the IP header's checks, protocols other than UDP at the
+ * protocol dispatch (counted Ip InDelivers: delivered to the kernel, the
+ * upper layer for them), UDP without a listener after its checksum. What
+ * fastpath validates and finds wrong is still dropped and counted here.
+ */
+static inline bool
+fp_to_kernel(const struct fp_proc_ctx *ctx)
+{
+	return ctx->conf->exception;
 }
 
 #define SNMP_INC(ctx, g, f) fp_bc_add((ctx), FP_BC_SNMP + FP_SNMP_##g##_##f, 1)

@@ -77,6 +77,8 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		memcpy(g.b, &dst, 4);
 		SNMP_INC(ctx, IpExt, InMcastPkts);
 		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
+			if (fp_to_kernel(ctx))
+				return FP_E_KERNEL;  /* the kernel's groups */
 			SNMP_INC(ctx, Ip, InAddrErrors);
 			return fp_drop(p, FP_DROP_IP_INADDRERRORS);
 		}
@@ -87,6 +89,8 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	} else if (fp_local_v4(l, dst)) {
 		p->ip_cast = FP_CAST_UNICAST;
 	} else {
+		if (fp_to_kernel(ctx))
+			return FP_E_KERNEL;      /* the kernel's addresses */
 		SNMP_INC(ctx, Ip, InAddrErrors);
 		return fp_drop(p, FP_DROP_IP_INADDRERRORS);
 	}

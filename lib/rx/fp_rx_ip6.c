@@ -164,6 +164,8 @@ fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		memcpy(g.b, ip + 24, 16);
 		SNMP_INC(ctx, Ip6, InMcastPkts);
 		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
+			if (fp_to_kernel(ctx))
+				return FP_E_KERNEL;  /* all-nodes, solicited-node ... */
 			SNMP_INC(ctx, Ip6, InAddrErrors);
 			return fp_drop(p, FP_DROP_IP_INADDRERRORS);
 		}
@@ -171,6 +173,8 @@ fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	} else if (fp_local_v6(l, ip + 24)) {
 		p->ip_cast = FP_CAST_UNICAST;
 	} else {
+		if (fp_to_kernel(ctx))
+			return FP_E_KERNEL;      /* link-local, the kernel's addresses */
 		SNMP_INC(ctx, Ip6, InAddrErrors);
 		return fp_drop(p, FP_DROP_IP_INADDRERRORS);
 	}

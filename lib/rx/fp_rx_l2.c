@@ -69,8 +69,11 @@ fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	case ETH_P_IPV6:
 		return FP_E_IP6;
 	case ETH_P_ARP:
-		return FP_E_ARP;
+		/* with an exception path the kernel owns ARP (and ND) */
+		return fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_ARP;
 	default:
+		if (fp_to_kernel(ctx))
+			return FP_E_KERNEL;    /* LLDP, ... */
 		return fp_drop(p, FP_DROP_UNHANDLED_PROTO);
 	}
 }

@@ -15,6 +15,11 @@ fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	unsigned int delivers = v6 ? FP_SNMP_Ip6_InDelivers : FP_SNMP_Ip_InDelivers;
 	enum fp_edge e;
 
+	if (p->proto != IPPROTO_UDP && fp_to_kernel(ctx)) {
+		/* TCP, ICMP, ND, the rest: the kernel's */
+		fp_bc_add(ctx, FP_BC_SNMP + delivers, 1);
+		return FP_E_KERNEL;
+	}
 	switch (p->proto) {
 	case IPPROTO_UDP:
 		e = FP_E_UDP;

@@ -27,6 +27,8 @@ fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	if (unlikely(p->ip_cast != FP_CAST_UNICAST)) {
 		/* __udp4_lib_mcast_deliver: nobody wants it */
 		if (id < 0) {
+			if (fp_to_kernel(ctx))
+				return FP_E_KERNEL;
 			UDP_INC(ctx, p, IgnoredMulti);
 			return fp_drop(p, FP_DROP_IGNORED_MULTI);
 		}
@@ -34,6 +36,8 @@ fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		/* no socket: drop silently if the checksum is wrong */
 		if (!fp_udp_csum_ok(p, u))
 			goto csum_error;
+		if (fp_to_kernel(ctx))
+			return FP_E_KERNEL;      /* a kernel socket's, maybe */
 		UDP_INC(ctx, p, NoPorts);
 		return fp_drop(p, FP_DROP_NO_SOCKET);
 	}

@@ -122,6 +122,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m->ol_flags = fuzz_ip_flags[(ctl >> 2) & 3] | fuzz_l4_flags[(ctl >> 4) & 3];
 
 	conf[ctl & 1].port[0].keep_crc = (ctl & 2) != 0;
+	/* the exception path on frames of odd length (no control bit left) */
+	conf[ctl & 1].exception = (len & 1) != 0;
 	complete = (ctl & 0x80) != 0;
 	fp_proc_ctx_init(&ctx, &ls, &conf[ctl & 1], seq);
 	ctx.reasm = reasm;
@@ -129,13 +131,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pkts[0] = m;
 	fp_proc_burst(&ctx, pkts, 1, &out);
 	/* conservation: one frame, exactly one fate */
-	if ((unsigned int)(out.delivered + out.drops + out.tx_frames + out.held) !=
-			1u + out.released || out.nb_free + out.nb_tx + out.held != 1)
+	if ((unsigned int)(out.delivered + out.drops + out.tx_frames +
+			out.to_kernel + out.held) != 1u + out.released ||
+			out.nb_free + out.nb_tx + out.nb_kernel + out.held != 1)
 		abort();
 	if (out.nb_tx != 0)
 		fp_proc_tx_done(&ctx, &out, (uint16_t)(ctl & 1), ctl & 2);
-	if ((unsigned int)(out.delivered + out.drops + out.tx_frames + out.held) !=
-			1u + out.released)
+	if (out.nb_kernel != 0)
+		fp_proc_kernel_done(&ctx, &out, (uint16_t)(ctl & 1));
+	if ((unsigned int)(out.delivered + out.drops + out.tx_frames +
+			out.to_kernel + out.held) != 1u + out.released)
 		abort();
 
 	free(m2);

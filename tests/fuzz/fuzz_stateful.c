@@ -9,6 +9,8 @@
  * Input:
  *   byte 0      bit 0: host mode (local addresses) / sink mode
  *               bit 1: the port keeps the FCS
+ *               bit 2: an exception path (--exception): the kernel's
+ *                      frames are handed on; bit 3: its TAP takes none
  *   records     [ctl][len_hi][len_lo][len bytes of frame]
  *     ctl bit 0: the burst ends after this frame
  *     ctl bit 1: after the burst, every datagram in reassembly expires
@@ -49,6 +51,7 @@ struct fp_app fp_app;
 RTE_LOG_REGISTER(fp_logtype, fastpath.fuzz, ERR);
 
 static struct fp_rx_conf conf[2];
+static bool kernel_full;       /* the exception path's TAP takes nothing */
 static struct fp_lcore *lc;
 static struct fp_seq_table *seq;
 static struct rte_mempool *pool;
@@ -195,16 +198,19 @@ run_burst(struct rte_mbuf **pkts, uint16_t n, uint8_t ctl)
 
 	fp_proc_burst(&lc->proc, pkts, n, &out);
 	if ((uint32_t)n + out.released != (uint32_t)out.delivered + out.drops +
-			out.tx_frames + out.held)
+			out.tx_frames + out.to_kernel + out.held)
 		fail("a frame without exactly one fate");
 	sent = (ctl & 4) ? 0 : out.nb_tx;
 	fp_proc_tx_done(&lc->proc, &out, sent, false);
 	rte_pktmbuf_free_bulk(out.tx, out.nb_tx);
+	fp_proc_kernel_done(&lc->proc, &out, kernel_full ? 0 : out.nb_kernel);
+	rte_pktmbuf_free_bulk(out.kernel, out.nb_kernel);   /* "sent" */
 	rte_pktmbuf_free_bulk(pkts, out.nb_free);
 	fp_qstats_begin(s);
 	FP_STAT_ADD(s->delivered, out.delivered);
 	FP_STAT_ADD(s->drops, out.drops);
 	FP_STAT_ADD(s->tx, out.tx_frames);
+	FP_STAT_ADD(s->to_kernel, out.to_kernel);
 	FP_STAT_ADD(s->held, out.held);
 	FP_STAT_ADD(s->released, out.released);
 	FP_STAT_ADD(s->packets, n);
@@ -244,6 +250,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lc->proc.reasm_arg = arg;
 	}
 	conf[data[0] & 1].port[0].keep_crc = (data[0] & 2) != 0;
+	conf[data[0] & 1].exception = (data[0] & 4) != 0;
+	kernel_full = (data[0] & 8) != 0;
 	memcpy(before, &lc->lstats, sizeof(before));
 	while (off + 3 <= size) {
 		uint32_t len = (uint32_t)data[off + 1] << 8 | data[off + 2];

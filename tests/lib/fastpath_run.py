@@ -271,15 +271,18 @@ def check_invariants(c, stats, port_counts_every_queue=True):
             c.eq("port %s processed == ipackets (PMD)" % pid, p["processed"], p["ipackets"])
         c.eq("port %s processed == sum of its queues' packets" % pid, p["processed"], procd)
         c.eq("port %s held at exit" % pid, p.get("held"), 0)
-        c.eq("port %s processed == delivered + dropped + responded + held" % pid,
-             p["processed"], p["delivered"] + p["dropped"] + p["responded"] + p.get("held", 0))
+        c.eq("port %s processed == delivered + dropped + responded + to_kernel + held" % pid,
+             p["processed"], p["delivered"] + p["dropped"] + p["responded"] + p["to_kernel"] +
+             p.get("held", 0))
         for field, qfield in (("delivered", "delivered"), ("dropped", "app_drops"),
-                              ("responded", "responded")):
+                              ("responded", "responded"), ("to_kernel", "to_kernel"),
+                              ("from_kernel", "from_kernel"),
+                              ("from_kernel_dropped", "from_kernel_dropped")):
             c.eq("port %s %s == sum of its queues' %s" % (pid, field, qfield), p[field],
                  sum(q[qfield] for q in qs.values()))
         for k, q in sorted(qs.items()):
-            c.eq("queue %s packets == delivered + app_drops + responded" % k, q["packets"],
-                 q["delivered"] + q["app_drops"] + q["responded"])
+            c.eq("queue %s packets == delivered + app_drops + responded + to_kernel" % k,
+                 q["packets"], q["delivered"] + q["app_drops"] + q["responded"] + q["to_kernel"])
         c.eq("port %s unaccounted" % pid, p["unaccounted"], 0)
     if "drops" in stats:
         c.eq("sum of drop reasons == sum of the ports' dropped",

@@ -22,7 +22,7 @@ static struct fp_burst out;
 static struct tpkt tp;
 
 /* Outcome of one packet. */
-enum { R_DELIVER = -1, R_TX = -2, R_HELD = -3 };
+enum { R_DELIVER = -1, R_TX = -2, R_HELD = -3, R_KERNEL = -4 };
 
 static void
 fixture(void)
@@ -70,9 +70,12 @@ run(void)
 
 	memcpy(before, ls.drop_reason, sizeof(before));
 	fp_proc_burst(&ctx, pkts, 1, &out);
-	CU_ASSERT_EQUAL(out.delivered + out.drops + out.tx_frames + out.held, 1);
+	CU_ASSERT_EQUAL(out.delivered + out.drops + out.tx_frames + out.held +
+			out.to_kernel, 1);
 	if (out.nb_tx == 1)
 		return R_TX;
+	if (out.nb_kernel == 1)
+		return R_KERNEL;
 	if (out.delivered == 1)
 		return R_DELIVER;
 	if (out.held == 1)
@@ -1688,6 +1691,106 @@ test_handler_verdicts(void)
 	CU_ASSERT_EQUAL(ls.listener[0].drops, 1);
 }
 
+/* --exception: what goes to the kernel, what fastpath keeps, and what it
+ * still drops; the "not for me" counters stay for the kernel to move. */
+static void
+test_exception(void)
+{
+	/* ours: a listener's datagram */
+	fixture();
+	conf.exception = true;
+	local("10.1.0.1");
+	listen_on("9=count");
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	/* UDP without a listener: the kernel's, after its checksum */
+	tpkt_init(&tp);
+	udp4("10.1.0.1", 4444);
+	CU_ASSERT_EQUAL(run(), R_KERNEL);
+	CU_ASSERT_EQUAL(SNMP(Udp, NoPorts), 0);
+	CU_ASSERT_EQUAL(SNMP(Ip, InDelivers), 2);
+	tpkt_init(&tp);
+	udp4("10.1.0.1", 4444);
+	l4_hdr()[6] ^= 0x10;
+	CU_ASSERT_EQUAL(run(), FP_DROP_UDP_CSUM);    /* never handed on */
+	CU_ASSERT_EQUAL(SNMP(Udp, InCsumErrors), 1);
+	/* an address fastpath does not own: the kernel's, no InAddrErrors */
+	tpkt_init(&tp);
+	udp4("10.1.0.77", 9);
+	CU_ASSERT_EQUAL(run(), R_KERNEL);
+	CU_ASSERT_EQUAL(SNMP(Ip, InAddrErrors), 0);
+	/* a bad IP header: dropped */
+	tpkt_init(&tp);
+	udp4("10.1.0.1", 4444);
+	ip_hdr()[10] ^= 0x55;
+	CU_ASSERT_EQUAL(run(), FP_DROP_IP_CSUM);
+	/* TCP, ICMP echo, an unknown protocol: at the dispatch, InDelivers */
+	tpkt_init(&tp);
+	pb_eth(&tp, T_MAC_US, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.1.0.1", 6);
+	pb_tcp(&tp, 1234, 80);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), R_KERNEL);
+	CU_ASSERT_EQUAL(SNMP(Tcp, InSegs), 0);
+	tpkt_init(&tp);
+	pb_eth(&tp, T_MAC_US, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.1.0.1", 1);
+	pb_icmp(&tp, 8, 0);
+	pb_zeros(&tp, 8);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), R_KERNEL);            /* not answered here */
+	CU_ASSERT_EQUAL(SNMP(Icmp, InMsgs), 0);
+	tpkt_init(&tp);
+	pb_eth(&tp, T_MAC_US, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.1.0.1", 200);
+	pb_zeros(&tp, 8);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), R_KERNEL);
+	CU_ASSERT_EQUAL(SNMP(Ip, InUnknownProtos), 0);
+	/* the listener's, the two UDP without one (the bad checksum too, as
+	 * ip_local_deliver counts it before udp_rcv), TCP, ICMP, protocol 200 */
+	CU_ASSERT_EQUAL(SNMP(Ip, InDelivers), 6);
+	/* ARP for our address, another ethertype: at L2 */
+	tpkt_init(&tp);
+	arp(1, "10.1.0.1");
+	CU_ASSERT_EQUAL(run(), R_KERNEL);
+	tpkt_init(&tp);
+	pb_eth(&tp, T_MAC_US, 0x88cc);
+	pb_zeros(&tp, 46);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), R_KERNEL);
+	/* another host's frame: dropped as without the exception path */
+	tpkt_init(&tp);
+	pb_eth(&tp, (const uint8_t *)"\x02\x99\x99\x99\x99\x99", 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.1.0.1", 17);
+	pb_udp(&tp, 5555, 9);
+	pb_bytes(&tp, "0123456789abcdefgh", 18);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), FP_DROP_OTHERHOST);
+	/* IPv6 neighbour discovery: the kernel's */
+	fixture();
+	conf.exception = true;
+	local("2001:db8::1");
+	pb_eth(&tp, T_MAC_US, 0x86dd);
+	pb_ip6(&tp, "2001:db8::2", "2001:db8::1", 58);
+	pb_icmp(&tp, 135, 0);
+	pb_zeros(&tp, 20);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), R_KERNEL);
+	CU_ASSERT_EQUAL(SNMP(Ip6, InDelivers), 1);
+	/* the TAP queue took none: KERNEL_FULL, a resource drop */
+	fixture();
+	conf.exception = true;
+	local("10.1.0.1");
+	udp4("10.1.0.1", 4444);
+	CU_ASSERT_EQUAL(run(), R_KERNEL);
+	fp_proc_kernel_done(&ctx, &out, 0);
+	CU_ASSERT_EQUAL(out.to_kernel, 0);
+	CU_ASSERT_EQUAL(out.drops, 1);
+	CU_ASSERT_EQUAL(out.res_drops, 1);
+	CU_ASSERT_EQUAL(ls.drop_reason[FP_DROP_KERNEL_FULL], 1);
+}
+
 int
 unit_register_rx(void)
 {
@@ -1719,6 +1822,7 @@ unit_register_rx(void)
 		{ "seq: eviction at and beyond capacity", test_seq_eviction },
 		{ "handlers: the datagram views", test_handler_views },
 		{ "handlers: verdicts and their counters", test_handler_verdicts },
+		{ "exception path: what goes to the kernel", test_exception },
 		{ NULL, NULL },
 	};
 

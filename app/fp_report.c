@@ -13,6 +13,7 @@
 #include "fp_app.h"
 #include "fp_handlers.h"
 #include "fp_report.h"
+#include "fp_ring.h"
 #include "fp_util.h"
 
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
@@ -696,6 +697,23 @@ build_udp(struct fp_doc *d, const char *param, size_t limit)
 		if (l->action == FP_ACT_PLUGIN)
 			fp_doc_str(d, "handler", fp_handler_of(l)->name);
 		doc_handler_counters(d, l, ls);
+		if (l->action == FP_ACT_RING) {
+			struct fp_ring_status st;
+
+			if (fp_ring_read(l, &st)) {
+				/* /proc/net/udp's rx_queue, in datagrams */
+				fp_doc_str(d, "ring", t->plugin[i].ring);
+				fp_doc_u64(d, "rx_queue", st.rx_queue);
+				fp_doc_u64(d, "ring_size", st.size);
+				fp_doc_u64(d, "consumer_pid", (uint64_t)st.consumer);
+				fp_doc_u64(d, "consumer_dequeued", st.dequeued);
+				fp_doc_u64(d, "consumer_released", st.released);
+				fp_doc_u64(d, "consumer_held", st.dequeued -
+						st.released - st.orphaned);
+				fp_doc_u64(d, "consumer_deaths", st.deaths);
+				fp_doc_u64(d, "orphaned", st.orphaned);
+			}
+		}
 		if (l->action == FP_ACT_SEQ) {
 			fp_doc_u64(d, "seq_offset", l->seq_offset);
 			fp_doc_u64(d, "seq_size", l->seq_size);

@@ -29,6 +29,7 @@
 #include "fp_notify.h"
 #include "fp_port.h"
 #include "fp_report.h"
+#include "fp_ring.h"
 #include "fp_telemetry.h"
 #include "fp_worker.h"
 
@@ -123,6 +124,8 @@ start(char *err, size_t errlen)
 	if (rc == 0)
 		rc = fp_plugins_load(&fp_app.rx.listen, err, errlen);
 	if (rc == 0)
+		rc = fp_rings_setup(&fp_app, err, errlen);
+	if (rc == 0)
 		rc = fp_lcores_plan(&fp_app, err, errlen);
 	if (rc == 0)
 		rc = fp_exception_plan(&fp_app, err, errlen);
@@ -159,6 +162,7 @@ finish(void)
 
 	fp_ports_stop(&fp_app);
 	fp_exception_close(&fp_app);     /* the TAPs give back their mbufs */
+	fp_rings_drain(&fp_app);         /* what no consumer took */
 	fp_frag_teardown(&fp_app);       /* what reassembly held is dropped */
 	final = fp_report_final_collect();
 	fp_ports_close(&fp_app);
@@ -220,6 +224,7 @@ main(int argc, char **argv)
 	fp_frag_teardown(&fp_app);
 	rte_pdump_uninit();
 	fp_lcores_free(&fp_app);
+	fp_rings_free(&fp_app);
 	fp_plugins_unload(&fp_app.rx.listen);
 	fp_pools_free(&fp_app);
 	rte_eal_cleanup();

@@ -94,12 +94,17 @@ struct fp_dgram_batch {
  *              buffer): the socket-buffer-full case of the kernel,
  *              SOCKET_RCVBUFF, Udp RcvbufErrors + InErrors and the
  *              listener's drops.
+ *   TAKEN      counted as CONSUMED, but the handler keeps the frame: it
+ *              owns d->mbuf from now on and frees it (rte_pktmbuf_free)
+ *              when done; fastpath neither frees nor touches it again
+ *              (the ring action queues frames for consumer processes so).
  */
 enum fp_verdict {
 	FP_VERDICT_CONSUMED = 0,
 	FP_VERDICT_REPLY = 1,
 	FP_VERDICT_DROP_FULL = 2,
 	FP_VERDICT_DROP = 3,
+	FP_VERDICT_TAKEN = 4,
 };
 
 /*

@@ -68,7 +68,7 @@ static const struct opt_desc {
 	{ "local-ip", required_argument, OPT_LOCAL_IP, "ADDR[/LEN]",
 	  "a local IPv4 or IPv6 address, repeatable (default: none: sink mode, every unicast destination is local)" },
 	{ "listen", required_argument, OPT_LISTEN, "[ADDR:]PORT=ACTION",
-	  "a UDP listener, repeatable: ACTION count, echo, seq[,offset=N][,size=4|8][,order=be|le] or plugin,path=FILE[,arg=S] (default: none)" },
+	  "a UDP listener, repeatable: ACTION count, echo, seq[,offset=N][,size=4|8][,order=be|le], plugin,path=FILE[,arg=S] or ring,name=NAME[,size=N] (default: none)" },
 	{ "vlan", required_argument, OPT_VLAN, "LIST",
 	  "VLAN ids to accept, e.g. 0,100-199 (0: untagged; default: every VLAN and untagged)" },
 	{ "rx-fcs", no_argument, OPT_RX_FCS, NULL,

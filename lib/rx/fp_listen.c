@@ -14,6 +14,7 @@ fp_action_name(unsigned int a)
 	case FP_ACT_SEQ: return "seq";
 	case FP_ACT_ECHO: return "echo";
 	case FP_ACT_PLUGIN: return "plugin";
+	case FP_ACT_RING: return "ring";
 	default: return NULL;
 	}
 }
@@ -130,6 +131,38 @@ parse_plugin_key(struct fp_plugin_spec *spec, const char *k, const char *v,
 	return 0;
 }
 
+/* name=NAME or size=N of a ring listener. */
+static int
+parse_ring_key(struct fp_plugin_spec *spec, const char *k, const char *v,
+		char *err, size_t errlen, const char *s)
+{
+	uint64_t n;
+
+	if (strcmp(k, "name") == 0) {
+		size_t len = strlen(v);
+
+		if (len == 0 || len > FP_RING_NAME_MAX ||
+				strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != len)
+			return fp_err(err, errlen,
+				"--listen: '%s': name= must be 1 to %d of [A-Za-z0-9_.-]",
+				s, FP_RING_NAME_MAX);
+		strcpy(spec->ring, v);
+		return 0;
+	}
+	if (strcmp(k, "size") == 0) {
+		if (fp_parse_u64(v, FP_RING_SIZE_MIN, FP_RING_SIZE_MAX, &n) != 0 ||
+				(n & (n - 1)) != 0)
+			return fp_err(err, errlen,
+				"--listen: '%s': size= must be a power of two, %u to %u datagrams",
+				s, FP_RING_SIZE_MIN, FP_RING_SIZE_MAX);
+		spec->ring_size = (uint32_t)n;
+		return 0;
+	}
+	return fp_err(err, errlen,
+		"--listen: '%s': unknown ring option '%s'; expected name=NAME or size=N",
+		s, k);
+}
+
 int
 fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 		const char *s, char *err, size_t errlen)
@@ -171,15 +204,19 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 		l.action = FP_ACT_ECHO;
 	else if (strcmp(act, "plugin") == 0)
 		l.action = FP_ACT_PLUGIN;
+	else if (strcmp(act, "ring") == 0)
+		l.action = FP_ACT_RING;
 	else
 		return fp_err(err, errlen,
-			"--listen: '%s': unknown action '%s'; expected count, seq, echo or plugin",
+			"--listen: '%s': unknown action '%s'; expected count, seq, echo, plugin or ring",
 			s, act);
 	memset(&spec, 0, sizeof(spec));
+	spec.ring_size = FP_RING_SIZE_DEF;
 	while ((kv = strtok_r(NULL, ",", &save)) != NULL) {
 		char *v = strchr(kv, '=');
 
-		if (l.action != FP_ACT_SEQ && l.action != FP_ACT_PLUGIN)
+		if (l.action != FP_ACT_SEQ && l.action != FP_ACT_PLUGIN &&
+				l.action != FP_ACT_RING)
 			return fp_err(err, errlen,
 				"--listen: '%s': action %s takes no options", s, act);
 		if (v == NULL)
@@ -188,6 +225,8 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 		*v = '\0';
 		if (l.action == FP_ACT_SEQ)
 			rc = parse_seq_key(&l, kv, v + 1, err, errlen, s);
+		else if (l.action == FP_ACT_RING)
+			rc = parse_ring_key(&spec, kv, v + 1, err, errlen, s);
 		else
 			rc = parse_plugin_key(&spec, kv, v + 1, err, errlen, s);
 		if (rc != 0)
@@ -196,6 +235,15 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 	if (l.action == FP_ACT_PLUGIN && spec.path[0] == '\0')
 		return fp_err(err, errlen,
 			"--listen: '%s': plugin needs path=FILE (a handler's shared object)", s);
+	if (l.action == FP_ACT_RING && spec.ring[0] == '\0')
+		return fp_err(err, errlen,
+			"--listen: '%s': ring needs name=NAME (what consumers open)", s);
+	for (i = 0; l.action == FP_ACT_RING && i < t->n; i++)
+		if (t->l[i].action == FP_ACT_RING &&
+				strcmp(t->plugin[i].ring, spec.ring) == 0)
+			return fp_err(err, errlen,
+				"--listen: '%s': a ring named %s exists (listener %u)",
+				s, spec.ring, i);
 	if (l.action == FP_ACT_ECHO && fp_ip_is_multicast(&l.addr) &&
 			l.addr.family != FP_AF_NONE)
 		return fp_err(err, errlen,

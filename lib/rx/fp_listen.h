@@ -18,7 +18,13 @@
 #define FP_LISTEN_ONLY_WILD 0x80
 _Static_assert(FP_MAX_LISTENERS < FP_LISTEN_ONLY_WILD, "head[] holds index + 1 and a flag");
 
-enum fp_action { FP_ACT_COUNT, FP_ACT_SEQ, FP_ACT_ECHO, FP_ACT_PLUGIN };
+enum fp_action { FP_ACT_COUNT, FP_ACT_SEQ, FP_ACT_ECHO, FP_ACT_PLUGIN, FP_ACT_RING };
+
+/* ring,name=NAME[,size=N]: a consumer ring (the app makes it) */
+#define FP_RING_NAME_MAX 24          /* the ring is "fpr_" NAME: RTE_RING_NAMESIZE */
+#define FP_RING_SIZE_MIN 64
+#define FP_RING_SIZE_MAX (1u << 20)
+#define FP_RING_SIZE_DEF 4096
 
 #define FP_PLUGIN_PATH_MAX 192
 #define FP_PLUGIN_ARG_MAX 192
@@ -40,10 +46,13 @@ struct fp_listener {
 	void *hconf;
 };
 
-/* A plugin listener's path= and arg= (configuration, not the datapath). */
+/* A plugin listener's path= and arg=, a ring listener's name= and size=
+ * (configuration, not the datapath). */
 struct fp_plugin_spec {
 	char path[FP_PLUGIN_PATH_MAX];
 	char arg[FP_PLUGIN_ARG_MAX];
+	char ring[FP_RING_NAME_MAX + 1];
+	uint32_t ring_size;
 };
 
 struct fp_listen_table {

@@ -168,6 +168,10 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v,
 		}
 		return true;
 	}
+	if (v == FP_VERDICT_TAKEN) {
+		p->edge = FP_E_TAKEN;         /* delivered; not ours to free */
+		return true;
+	}
 	if (v != FP_VERDICT_REPLY)
 		return false;                 /* an unknown verdict consumes */
 	if (!p->filled)
@@ -634,6 +638,9 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		case FP_E_LISTENER:       /* with a view, and consumed */
 			out->delivered += p->frames;
 			pkts[nb_free++] = p->m;
+			break;
+		case FP_E_TAKEN:          /* the handler owns the mbuf */
+			out->delivered += p->frames;
 			break;
 		case FP_E_TX:
 			p->meta.frames = p->frames;

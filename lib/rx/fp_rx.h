@@ -38,6 +38,7 @@ enum fp_edge {
 	FP_E_LISTENER,       /* a datagram for listener p->listener */
 	FP_E_TX,             /* a reply, in place: p->meta */
 	FP_E_KERNEL,         /* to the kernel through the exception path */
+	FP_E_TAKEN,          /* delivered, and its handler owns the mbuf now */
 	FP_E_HELD,           /* a fragment the reassembly table keeps */
 	FP_E_DROP,           /* dropped for p->reason */
 };

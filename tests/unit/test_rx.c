@@ -1650,6 +1650,14 @@ test_handler_verdicts(void)
 	udp4("10.1.0.1", 9);
 	CU_ASSERT_EQUAL(run(), FP_DROP_PKT_TOO_BIG);
 	CU_ASSERT_EQUAL(ls.listener[0].drops, 3);
+	/* TAKEN: delivered and counted, but not fastpath's to free */
+	tpkt_init(&tp);
+	script_verdict = FP_VERDICT_TAKEN;
+	udp4("10.1.0.1", 9);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL(out.nb_free, 0);
+	CU_ASSERT_EQUAL(out.delivered, 1);
+	script_verdict = FP_VERDICT_REPLY;
 	/* never a reply to a broadcast: consumed */
 	tpkt_init(&tp);
 	script_reply_len = -1;

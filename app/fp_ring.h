@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FP_RING_H
+#define FP_RING_H
+
+/* Ring listeners: the rings consumer processes read (fp_ring.c). */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fp_app;
+struct fp_listener;
+
+/* A ring listener's state, as telemetry and the final report show it. */
+struct fp_ring_status {
+	uint64_t rx_queue;        /* datagrams waiting on the ring */
+	uint64_t size;            /* what the ring holds */
+	int32_t consumer;         /* the attached consumer's pid, 0: none */
+	uint64_t dequeued;        /* taken off the ring by consumers */
+	uint64_t released;        /* of those, mbufs given back */
+	uint64_t orphaned;        /* held by consumers that died */
+	uint64_t deaths;          /* consumers found dead while attached */
+	uint64_t attaches;
+};
+
+/* Before any port starts: the rings, their memzones and the mbuf field;
+ * the listeners' handler. -EINVAL (one line) for a --no-huge run. */
+int fp_rings_setup(struct fp_app *a, char *err, size_t errlen);
+/* l's ring status (a dead consumer is detected here); false when l is
+ * not a ring listener. */
+bool fp_ring_read(const struct fp_listener *l, struct fp_ring_status *st);
+/* After the lcores stopped: free what waits on the rings; returns the
+ * mbufs consumers hold or lost (not back in the pool). */
+uint64_t fp_rings_drain(struct fp_app *a);
+void fp_rings_free(struct fp_app *a);
+
+#endif /* FP_RING_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef FASTPATH_RECV_H
+#define FASTPATH_RECV_H
+
+/*
+ * libfastpath-recv: read a ring listener (--listen PORT=ring,name=NAME)
+ * of a running fastpath from another process, zero copy — the socket
+ * receive queue's contract without the kernel.
+ *
+ *   struct fp_recv *r = fp_recv_open("fastpath", "feed", err, sizeof(err));
+ *   struct fp_dgram d[32];
+ *   for (;;) {
+ *       unsigned int n = fp_recv_burst(r, d, 32);
+ *       for (unsigned int i = 0; i < n; i++)
+ *           use(d[i].payload, d[i].len);   // views as handlers get them
+ *       fp_recv_release(r, d, n);          // the mbufs back to fastpath
+ *   }
+ *
+ * The process becomes a DPDK secondary of fastpath (its --file-prefix):
+ * fastpath must run with hugepages. One consumer per ring: a second is
+ * refused while the first lives. Rules: release every datagram you took
+ * (the mbuf is fastpath's pool's; a view is valid until it is released);
+ * never write to a frame; release from the thread that called
+ * fp_recv_burst (or serialise). A consumer that dies holding datagrams
+ * loses them to fastpath's pool: fastpath notices, counts them
+ * ("orphaned" in /fastpath/udp) and lets the next consumer attach.
+ * Datagrams wait on the ring meanwhile; when it is full fastpath drops and
+ * counts them as the kernel does a full socket buffer (Udp RcvbufErrors).
+ * Order: a flow's datagrams stay in order when RSS keeps the flow on one
+ * rx queue; datagrams of different lcores interleave.
+ */
+#include <stddef.h>
+
+#include <fastpath/handler.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct fp_recv;
+
+/*
+ * Attach to fastpath's ring NAME (file_prefix: fastpath's --file-prefix,
+ * NULL for DPDK's default "rte"). Initialises DPDK in this process as a
+ * secondary the first time. NULL with one line in err on failure.
+ */
+struct fp_recv *fp_recv_open(const char *file_prefix, const char *name,
+		char *err, size_t errlen);
+
+/* Up to n datagrams waiting on the ring, as views (reply fields 0);
+ * returns how many, 0 when none waits (it does not block). */
+unsigned int fp_recv_burst(struct fp_recv *r, struct fp_dgram *d,
+		unsigned int n);
+
+/* Give d[0..n) back to fastpath's mempool. */
+void fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n);
+
+/* Datagrams taken and not yet released. */
+unsigned long long fp_recv_held(const struct fp_recv *r);
+
+/* Detach (another consumer may attach). Release first: what is still
+ * held is lost to the pool. DPDK stays initialised (in DPDK 22.11 a
+ * secondary's rte_eal_cleanup() would remove the primary's devices). */
+void fp_recv_close(struct fp_recv *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FASTPATH_RECV_H */

@@ -1,0 +1,418 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Ring listeners and their consumers (fastpath-recv, a DPDK secondary
+on libfastpath-recv), against a running fastpath with hugepages:
+
+ring_deliver: N datagrams with distinct payloads replayed once; the
+consumer gets every payload exactly once, byte for byte; RcvbufErrors 0
+with a ring large enough; a second consumer is refused while the first
+is attached.
+ring_full: a ring of 64 and no consumer while N arrive: 64 wait, N - 64
+are RcvbufErrors (and the listener's drops, SOCKET_RCVBUFF); then a
+consumer takes the 64: consumed + RcvbufErrors = N exactly, while a count
+listener beside it took all of its own.
+ring_backpressure: under load (infinite_rx) a consumer stopped with
+SIGSTOP lets its ring fill and RcvbufErrors rise while the other listener
+keeps counting; SIGCONT and delivery resumes.
+ring_consumer_killed: a consumer SIGKILLed mid-stream: fastpath keeps
+receiving, telemetry says the consumer died and how many mbufs it took
+with it, and at exit the mempool misses exactly that many.
+ring_bad_input: --no-huge, bad sizes and names, a name twice: one line,
+exit status 2.
+
+Skips (77) only where no hugepages can be reserved; CI reserves them."""
+import json
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fastpath_run as fr  # noqa: E402
+import pcapgen as pg  # noqa: E402
+
+RECV = os.path.join(os.environ.get("FP_BUILD_DIR", os.path.join(fr.ROOT, "build")),
+                    "client", "fastpath-recv")
+
+
+def need_hugepages(name):
+    if fr.hugepages_free_mb() < 512:
+        return fr.skip(name, "needs 512 MiB of free hugepages (scripts/setup-host.sh hugepages N)")
+    return None
+
+
+class Primary:
+    """fastpath with hugepages (secondaries map its memory; the pcap in a
+    short directory: DPDK 22.11 secondaries fail to attach to a vdev with
+    a long argument string)."""
+
+    def __init__(self, name, frames, listen, infinite=False):
+        self.name = name
+        self.dir = tempfile.mkdtemp(prefix="fpr")
+        pcap = os.path.join(self.dir, "u.pcap")
+        pg.write_pcap(pcap, frames)
+        self.stats_path = os.path.join(fr.workdir(name), "stats.json")
+        if os.path.exists(self.stats_path):
+            os.unlink(self.stats_path)
+        vdev = "net_pcap0,rx_pcap=%s%s" % (pcap, ",infinite_rx=1" if infinite else "")
+        args = []
+        for l in listen:
+            args += ["--listen", l]
+        cmd = [fr.BINARY, "--no-pci", "-l", "0,1", "-m", "256", "--file-prefix",
+               fr.prefix(name), "--base-virtaddr", "0x200000000000",
+               "--log-level", "lib.eal:warning", "--vdev", vdev, "--"] + args + \
+            ["--stats-json", self.stats_path]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
+        fr.register(name, self.stats_path, self.proc)
+
+    def up(self):
+        return fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(self.name)), 30) and \
+            fr.wait_for(lambda: self.udp() is not None, 30, 0.1)
+
+    def udp(self):
+        try:
+            return fr.telemetry(self.name, "/fastpath/udp")["/fastpath/udp"]
+        except (AssertionError, OSError, ValueError):
+            return None
+
+    def processed(self):
+        return fr.telemetry(self.name, "/fastpath/ports")["/fastpath/ports"]["0"]["processed"]
+
+    def recv(self, *args, **kw):
+        return subprocess.Popen([RECV, "-f", fr.prefix(self.name)] + list(args),
+                                stdout=kw.get("stdout", subprocess.PIPE),
+                                stderr=subprocess.PIPE)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+        for f in os.listdir("/dev/hugepages"):
+            if f.startswith(fr.prefix(self.name)):
+                os.unlink(os.path.join("/dev/hugepages", f))
+        fr.cleanup(self.name)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        stats = json.load(open(self.stats_path)) if os.path.exists(self.stats_path) else None
+        return self.proc.returncode, stats, err
+
+
+def read_len_prefixed(data):
+    out, off = [], 0
+    while off + 4 <= len(data):
+        n = struct.unpack("!I", data[off:off + 4])[0]
+        out.append(data[off + 4:off + 4 + n])
+        off += 4 + n
+    return out, off == len(data)
+
+
+def payload(i):
+    return b"ring-%06d-" % i + bytes((i * 7 + k) & 0xff for k in range(i % 40))
+
+
+def frame(i, dport=9):
+    return pg.pad60(pg.eth("02:70:63:61:70:00", "02:00:00:00:00:02", 0x0800,
+                           pg.udp4("10.0.%d.%d" % (i % 7, 1 + i % 200), "10.1.0.1",
+                                   1000 + i % 13, dport, payload(i))))
+
+
+def deliver():
+    name = "ring_deliver"
+    skipped = need_hugepages(name)
+    if skipped is not None:
+        return skipped
+    c = fr.Checker(name)
+    n = 3000
+    sent = [payload(i) for i in range(n)]
+    p = Primary(name, [frame(i) for i in range(n)], ["9=ring,name=feed,size=4096"])
+    try:
+        c.true("fastpath up", p.up())
+        r = p.recv("-n", str(n), "-q", "-o", "len", "feed")
+        time.sleep(0.5)
+        second = subprocess.run([RECV, "-f", fr.prefix(name), "-n", "1", "feed"],
+                                capture_output=True, text=True, timeout=60)
+        c.eq("a second consumer: status", second.returncode, 2)
+        c.true("... one line saying why: %r" % second.stderr,
+               "has a consumer already" in second.stderr and
+               len(second.stderr.strip().splitlines()) == 1)
+        out, err = r.communicate(timeout=60)
+        c.eq("consumer status: %s" % err.decode()[-200:], r.returncode, 0)
+        got, whole = read_len_prefixed(out)
+        c.true("the stream is whole length-prefixed records", whole)
+        c.eq("datagrams received", len(got), n)
+        c.eq("every payload exactly once, byte for byte", sorted(got), sorted(sent))
+        u = p.udp()["0"]
+        c.eq("nothing waits on the ring", u["rx_queue"], 0)
+        c.eq("consumer detached", u["consumer_pid"], 0)
+        c.eq("every mbuf given back", u["consumer_released"], n)
+    finally:
+        rc, stats, err = p.stop()
+    c.eq("fastpath exit status", rc, 0)
+    if stats:
+        c.eq("Udp RcvbufErrors", stats["snmp"]["Udp"]["RcvbufErrors"], 0)
+        c.eq("listener datagrams", stats["udp"]["0"]["datagrams"], n)
+    return c.done()
+
+
+def full():
+    name = "ring_full"
+    skipped = need_hugepages(name)
+    if skipped is not None:
+        return skipped
+    c = fr.Checker(name)
+    n, other, size = 1000, 300, 64
+    frames = [frame(i) for i in range(n)] + [frame(i, dport=10) for i in range(other)]
+    p = Primary(name, frames, ["9=ring,name=small,size=%d" % size, "10=count"])
+    try:
+        c.true("fastpath up", p.up())
+        c.true("all frames processed", fr.wait_for(lambda: p.processed() == n + other, 30, 0.1))
+        u = p.udp()
+        c.eq("the ring is full", u["0"]["rx_queue"], size)
+        c.eq("the listener's drops", u["0"]["drops"], n - size)
+        c.eq("the other listener took all of its own", u["1"]["datagrams"], other)
+        st = subprocess.run([os.path.join(fr.ROOT, "scripts", "fastpath-stat"), "-f",
+                             fr.prefix(name), "udp"], capture_output=True, text=True, timeout=60)
+        row = [l.split() for l in st.stdout.splitlines() if l.strip().startswith("0:")]
+        c.true("fastpath-stat udp: drops and rx_queue as /proc/net/udp: %r" % st.stdout,
+               len(row) == 1 and row[0][2] == "ring" and int(row[0][5]) == n - size and
+               int(row[0][6]) == size)
+        r = p.recv("-n", str(size), "-q", "-o", "len", "small")
+        out, err = r.communicate(timeout=60)
+        got, _ = read_len_prefixed(out)
+        c.eq("consumer status: %s" % err.decode()[-200:], r.returncode, 0)
+        c.eq("the consumer got what waited", len(got), size)
+        c.eq("... the first to arrive (one lcore: in order)",
+             got, [payload(i) for i in range(size)])
+    finally:
+        rc, stats, err = p.stop()
+    c.eq("fastpath exit status", rc, 0)
+    if stats:
+        sn = stats["snmp"]["Udp"]
+        c.eq("consumed + RcvbufErrors == N", size + sn["RcvbufErrors"], n)
+        c.eq("InErrors counts them too", sn["InErrors"], n - size)
+        c.eq("drop reason SOCKET_RCVBUFF", stats["drops"]["SOCKET_RCVBUFF"], n - size)
+    return c.done()
+
+
+def backpressure():
+    name = "ring_backpressure"
+    skipped = need_hugepages(name)
+    if skipped is not None:
+        return skipped
+    c = fr.Checker(name)
+    frames = [frame(i) for i in range(64)] + [frame(i, dport=10) for i in range(64)]
+    p = Primary(name, frames, ["9=ring,name=bp,size=1024", "10=count"], infinite=True)
+    r = None
+    try:
+        c.true("fastpath up", p.up())
+        r = p.recv("-q", "bp", stdout=subprocess.DEVNULL)
+        c.true("consumer attached", fr.wait_for(lambda: p.udp()["0"]["consumer_pid"] == r.pid,
+                                                20, 0.05))
+        c.true("consumer receiving", fr.wait_for(
+            lambda: p.udp()["0"]["consumer_dequeued"] > 10000, 20, 0.05))
+        r.send_signal(signal.SIGSTOP)
+        c.true("the ring fills", fr.wait_for(lambda: p.udp()["0"]["rx_queue"] == 1024, 20, 0.05))
+        a = p.udp()
+        time.sleep(0.5)
+        b = p.udp()
+        c.true("drops rise while it is stopped", b["0"]["drops"] > a["0"]["drops"])
+        c.eq("it takes nothing", b["0"]["consumer_dequeued"], a["0"]["consumer_dequeued"])
+        c.true("the other listener keeps counting", b["1"]["datagrams"] > a["1"]["datagrams"])
+        r.send_signal(signal.SIGCONT)
+        c.true("delivery resumes", fr.wait_for(
+            lambda: p.udp()["0"]["consumer_dequeued"] > b["0"]["consumer_dequeued"] + 10000,
+            20, 0.05))
+        r.send_signal(signal.SIGINT)
+        _, err = r.communicate(timeout=30)
+        c.eq("consumer ends cleanly on SIGINT: %s" % err.decode()[-200:], r.returncode, 0)
+        r = None
+    finally:
+        if r is not None:
+            r.kill()
+            r.communicate()
+        rc, stats, err = p.stop()
+    c.eq("fastpath exit status", rc, 0)
+    if stats:
+        u = stats["udp"]["0"]
+        c.eq("the listener's drops are RcvbufErrors", stats["snmp"]["Udp"]["RcvbufErrors"],
+             u["drops"])
+    return c.done()
+
+
+def consumer_killed():
+    name = "ring_consumer_killed"
+    skipped = need_hugepages(name)
+    if skipped is not None:
+        return skipped
+    c = fr.Checker(name)
+    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=k,size=1024"],
+                infinite=True)
+    r = None
+    try:
+        c.true("fastpath up", p.up())
+        # payloads to a pipe nobody reads: once it is full the consumer
+        # blocks in write() holding a burst of datagrams; kill it there
+        r = p.recv("-q", "-o", "len", "k")
+        c.true("consumer stuck holding datagrams", fr.wait_for(
+            lambda: p.udp()["0"]["consumer_held"] > 0 and
+            p.udp()["0"]["rx_queue"] == 1024, 20, 0.05))
+        r.kill()
+        r.communicate()
+        r = None
+        c.true("telemetry: the consumer is gone", fr.wait_for(
+            lambda: p.udp()["0"]["consumer_pid"] == 0, 10, 0.05))
+        u = p.udp()["0"]
+        c.eq("... counted as a death", u["consumer_deaths"], 1)
+        c.true("... it held some (%d)" % u["orphaned"], u["orphaned"] > 0)
+        c.eq("... what it held is orphaned, exactly the difference",
+             u["orphaned"], u["consumer_dequeued"] - u["consumer_released"])
+        c.eq("... and nobody holds anything now", u["consumer_held"], 0)
+        before = p.processed()
+        time.sleep(0.3)
+        c.true("fastpath keeps receiving", p.processed() > before)
+        again = p.recv("-q", "-n", "1000", "k", stdout=subprocess.DEVNULL)
+        _, err = again.communicate(timeout=60)
+        c.eq("a new consumer attaches after the death: %s" % err.decode()[-200:],
+             again.returncode, 0)
+    finally:
+        if r is not None:
+            r.kill()
+            r.communicate()
+        rc, stats, err = p.stop()
+    c.eq("fastpath exit status", rc, 0)
+    if stats:
+        u = stats["udp"]["0"]
+        lost = u["consumer_dequeued"] - u["consumer_released"]
+        c.eq("at exit the mempool misses exactly what the dead consumer held",
+             sum(m["in_use"] for m in stats["mempools"].values()), lost)
+        c.true("and it was reported at exit: %s" % err[-300:],
+               re.search(r"not given back", err) is not None)
+    return c.done()
+
+
+CONSUMER = r'''
+#include <stdio.h>
+#include <stdlib.h>
+#include <fastpath/recv.h>
+int main(int argc, char **argv)
+{
+	char err[256];
+	struct fp_recv *r = fp_recv_open(argv[1], "ext", err, sizeof(err));
+	unsigned long want = strtoul(argv[2], NULL, 10), got = 0, bytes = 0;
+	struct fp_dgram d[32];
+	if (r == NULL) { fprintf(stderr, "%s\n", err); return 2; }
+	while (got < want) {
+		unsigned int n = fp_recv_burst(r, d, 32);
+		for (unsigned int i = 0; i < n; i++)
+			bytes += d[i].len;
+		fp_recv_release(r, d, n);
+		got += n;
+	}
+	printf("%lu %lu\n", got, bytes);
+	fp_recv_close(r);
+	return 0;
+}
+'''
+
+
+def out_of_tree():
+    """A consumer built as a user would: meson install into a staging
+    directory, cc with pkg-config's flags and libraries for
+    fastpath-recv, run against fastpath."""
+    name = "ring_out_of_tree"
+    skipped = need_hugepages(name)
+    if skipped is not None:
+        return skipped
+    c = fr.Checker(name)
+    stage = tempfile.mkdtemp(prefix="fprstage")
+    p = None
+    try:
+        build = os.environ.get("FP_BUILD_DIR", os.path.join(fr.ROOT, "build"))
+        inst = subprocess.run(["meson", "install", "-C", build, "--destdir", stage, "--quiet"],
+                              capture_output=True, text=True, timeout=300)
+        c.eq("meson install: %s" % inst.stderr[-300:], inst.returncode, 0)
+        pcs = [os.path.join(dp, f) for dp, _, fs in os.walk(stage) for f in fs
+               if f == "fastpath-recv.pc"]
+        c.eq("one fastpath-recv.pc installed", len(pcs), 1)
+        if len(pcs) != 1:
+            return c.done()
+        env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pcs[0]),
+                   PKG_CONFIG_SYSROOT_DIR=stage)
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "fastpath-recv"],
+                               capture_output=True, text=True, env=env)
+        c.eq("pkg-config --cflags --libs fastpath-recv: %s" % flags.stderr, flags.returncode, 0)
+        d = fr.workdir(name)
+        src, exe = os.path.join(d, "consumer.c"), os.path.join(d, "consumer")
+        open(src, "w").write(CONSUMER)
+        cc = subprocess.run(["cc", "-std=c11", "-o", exe, src] + flags.stdout.split(),
+                            capture_output=True, text=True)
+        c.eq("cc: %s" % cc.stderr[-400:], cc.returncode, 0)
+        if cc.returncode != 0:
+            return c.done()
+        libdir = os.path.dirname(next(os.path.join(dp, f) for dp, _, fs in os.walk(stage)
+                                      for f in fs if f.startswith("libfastpath-recv.so")))
+        n = 500
+        p = Primary(name, [frame(i) for i in range(n)], ["9=ring,name=ext"])
+        c.true("fastpath up", p.up())
+        run = subprocess.run([exe, fr.prefix(name), str(n)], capture_output=True, text=True,
+                             timeout=60, env=dict(os.environ, LD_LIBRARY_PATH=libdir))
+        c.eq("consumer status: %s" % run.stderr[-200:], run.returncode, 0)
+        c.eq("datagrams and payload bytes", run.stdout.split(),
+             [str(n), str(sum(len(payload(i)) for i in range(n)))])
+    finally:
+        if p is not None:
+            rc, stats, err = p.stop()
+            c.eq("fastpath exit status", rc, 0)
+        shutil.rmtree(stage, ignore_errors=True)
+    return c.done()
+
+
+def bad_input():
+    name = "ring_bad_input"
+    c = fr.Checker(name)
+    d = fr.workdir(name)
+    pcap = os.path.join(d, "one.pcap")
+    pg.write_pcap(pcap, [pg.udp_frame()])
+    cases = [
+        ("--no-huge", ["9=ring,name=a"], "run without --no-huge"),
+        ("size not a power of two", ["9=ring,name=a,size=100"], "power of two"),
+        ("size too small", ["9=ring,name=a,size=32"], "power of two"),
+        ("size too large", ["9=ring,name=a,size=2097152"], "power of two"),
+        ("no name", ["9=ring"], "needs name=NAME"),
+        ("bad name", ["9=ring,name=a/b"], "name= must be"),
+        ("a name twice", ["9=ring,name=a", "10=ring,name=a"], "a ring named a exists"),
+        ("unknown option", ["9=ring,name=a,depth=3"], "unknown ring option"),
+    ]
+    # all --no-huge: the first is refused for it, the others before EAL
+    for what, listen, text in cases:
+        args = []
+        for l in listen:
+            args += ["--listen", l]
+        cmd = [fr.BINARY, "--no-pci", "-l", "0", "--file-prefix", fr.prefix(name),
+               "--log-level", "lib.eal:warning", "--vdev", "net_pcap0,rx_pcap=" + pcap,
+               "--no-huge", "-m", "256", "--", "--main-polls"] + args
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        fr.cleanup(name)
+        lines = [l for l in p.stderr.splitlines() if l.startswith("fastpath:")]
+        c.eq("%s: status (%s)" % (what, p.stderr.strip()[-200:]), p.returncode, 2)
+        c.true("%s: one line saying %r: %r" % (what, text, lines),
+               len(lines) == 1 and text in lines[0])
+    nothing = subprocess.run([RECV, "-f", "fptest_no_such_prefix", "x"], capture_output=True,
+                             text=True, timeout=60)
+    c.eq("fastpath-recv without a fastpath: status", nothing.returncode, 2)
+    c.true("... one line: %r" % nothing.stderr, "cannot attach" in nothing.stderr)
+    return c.done()
+
+
+if __name__ == "__main__":
+    fr.main({"deliver": deliver, "full": full, "backpressure": backpressure,
+             "consumer_killed": consumer_killed, "out_of_tree": out_of_tree,
+             "bad_input": bad_input})

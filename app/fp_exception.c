@@ -10,6 +10,9 @@
 
 #include <rte_bus_vdev.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_ip_frag.h>
+#include <rte_mbuf.h>
 
 #include "fp_app.h"
 #include "fp_exception.h"
@@ -93,6 +96,14 @@ fp_exception_plan(struct fp_app *a, char *err, size_t errlen)
 			if (!first)
 				p->nb_tapq++;
 		}
+		/* net_tap shares its queues' file descriptors with secondary
+		 * processes in one message of RTE_MP_MAX_FD_NUM (8): with more
+		 * than 4 queue pairs DPDK 22.11 overflows it at start */
+		if (p->nb_tapq > FP_TAP_MAX_QUEUES)
+			return fp_err(err, errlen,
+				"--exception: port %u is polled by %u lcores; DPDK 22.11's TAP takes at most %d queue pairs (one per lcore): poll the port with at most %d lcores (--queue-map)",
+				p->id, p->nb_tapq, FP_TAP_MAX_QUEUES,
+				FP_TAP_MAX_QUEUES);
 	}
 	return 0;
 }
@@ -138,10 +149,15 @@ fp_exception_setup(struct fp_app *a, char *err, size_t errlen)
 						FP_TAP_TXD, (unsigned int)p->socket,
 						NULL);
 		}
+		/* the port's MTU: what the kernel sends must fit the wire,
+		 * and what fastpath hands on must fit the TAP */
+		if (rc == 0)
+			rc = rte_eth_dev_set_mtu(p->tap_port, a->rx.port[p->id].mtu);
 		if (rc != 0)
 			return fp_err(err, errlen,
-				"--exception: TAP %s for port %u: configuring %u queue pair(s) failed: %s",
-				p->tap_name, p->id, p->nb_tapq, strerror(-rc)), -EIO;
+				"--exception: TAP %s for port %u: configuring %u queue pair(s) (MTU %u) failed: %s",
+				p->tap_name, p->id, p->nb_tapq, a->rx.port[p->id].mtu,
+				strerror(-rc)), -EIO;
 	}
 	return 0;
 }
@@ -188,10 +204,157 @@ fp_exception_close(struct fp_app *a)
 			continue;
 		if (p->tap_started && rte_eth_dev_stop(p->tap_port) != 0)
 			FP_LOG(WARNING, "TAP %s: stop failed", p->tap_name);
+		if (p->tap_started)
+			rte_eth_allmulticast_disable(p->id);
 		p->tap_started = false;
 		rte_eth_dev_close(p->tap_port);
 		snprintf(name, sizeof(name), "net_tap_fp%u", p->id);
 		rte_vdev_uninit(name);
 		p->tap_created = false;
 	}
+}
+
+/* Put the saved link-layer header back in front of a fragment. */
+static int
+relink(struct rte_mbuf *f, const uint8_t *l2, uint16_t l2_len, bool v4)
+{
+	uint8_t *h = (uint8_t *)rte_pktmbuf_prepend(f, l2_len);
+
+	if (h == NULL)
+		return -1;
+	memcpy(h, l2, l2_len);
+	f->l2_len = l2_len;
+	if (v4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(h + l2_len);
+
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	return 0;
+}
+
+/*
+ * A frame the TAP cannot take as it is (m): a datagram fastpath
+ * reassembled has an IPv4 header checksum of 0 after DPDK's reassembly,
+ * and one larger than the port's MTU (reassembled here, or by a PMD that
+ * hands whole datagrams, as net_af_packet does) is fragmented again: the
+ * kernel reassembles. Whether all of it went; m is freed either way.
+ */
+static bool
+send_refit(const struct fp_port *p, uint16_t tapq, struct rte_mbuf *m,
+		bool reassembled)
+{
+	const uint16_t mtu = fp_app.rx.port[p->id].mtu, l2_len = m->l2_len;
+	struct rte_mbuf *frags[64];
+	uint8_t l2[64];
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, l2_len);
+	bool v4, v6;
+	int n, k, i;
+
+	if (l2_len > sizeof(l2) || m->data_len < l2_len + 40u) {
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	v4 = (ip[0] >> 4) == 4 && l2_len >= 14 &&
+		rte_pktmbuf_mtod(m, uint8_t *)[l2_len - 2] == 0x08;
+	v6 = (ip[0] >> 4) == 6;
+	memcpy(l2, rte_pktmbuf_mtod(m, uint8_t *), l2_len);
+	if (v4 && reassembled) {
+		((struct rte_ipv4_hdr *)ip)->hdr_checksum = 0;
+		((struct rte_ipv4_hdr *)ip)->hdr_checksum =
+			rte_ipv4_cksum((struct rte_ipv4_hdr *)ip);
+	}
+	if (m->pkt_len <= (uint32_t)l2_len + mtu) {
+		if (rte_eth_tx_burst(p->tap_port, tapq, &m, 1) == 1)
+			return true;
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	if (!v4 && !v6) {
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	rte_pktmbuf_adj(m, l2_len);
+	n = v4 ? rte_ipv4_fragment_packet(m, frags, RTE_DIM(frags), mtu,
+			m->pool, m->pool) :
+		rte_ipv6_fragment_packet(m, frags, RTE_DIM(frags), mtu,
+			m->pool, m->pool);
+	rte_pktmbuf_free(m);            /* the fragments hold what they use */
+	if (n <= 0)
+		return false;           /* DF set, or no mbuf */
+	for (i = 0; i < n; i++)
+		if (relink(frags[i], l2, l2_len, v4) != 0)
+			break;
+	k = i == n ? rte_eth_tx_burst(p->tap_port, tapq, frags, (uint16_t)n) : 0;
+	for (i = k; i < n; i++)
+		rte_pktmbuf_free(frags[i]);
+	return k == n;
+}
+
+void
+fp_exception_send(struct fp_lcore *lc, const struct fp_lcore_queue *q,
+		struct fp_burst *out)
+{
+	const struct fp_port *p = &fp_app.ports[q->pidx];
+	struct rte_mbuf *plain[FP_BURST_MAX];
+	uint16_t idx[FP_BURST_MAX], frames[FP_BURST_MAX];
+	bool sent[FP_BURST_MAX];
+	uint16_t i, np = 0, k = 0, ok = 0;
+
+	for (i = 0; i < out->nb_kernel; i++) {
+		sent[i] = false;
+		if (q->tapq == FP_NO_TXQ) {
+			rte_pktmbuf_free(out->kernel[i]);
+		} else if (out->kernel_frames[i] > 1 || out->kernel[i]->pkt_len >
+				out->kernel[i]->l2_len + (uint32_t)fp_app.rx.port[p->id].mtu) {
+			sent[i] = send_refit(p, q->tapq, out->kernel[i],
+					out->kernel_frames[i] > 1);
+		} else {
+			idx[np] = i;
+			plain[np++] = out->kernel[i];
+		}
+	}
+	if (np != 0)
+		k = rte_eth_tx_burst(p->tap_port, q->tapq, plain, np);
+	for (i = 0; i < np; i++) {
+		if (i < k)
+			sent[idx[i]] = true;
+		else
+			rte_pktmbuf_free(plain[i]);
+	}
+	/* the sent first: fp_proc_kernel_done counts the rest as drops */
+	for (i = 0; i < out->nb_kernel; i++)
+		frames[i] = out->kernel_frames[i];
+	for (i = 0; i < out->nb_kernel; i++)
+		if (sent[i])
+			out->kernel_frames[ok++] = frames[i];
+	for (i = 0; i < out->nb_kernel; i++)
+		if (!sent[i])
+			out->kernel_frames[ok++] = frames[i];
+	for (i = 0, ok = 0; i < out->nb_kernel; i++)
+		ok += sent[i];
+	fp_proc_kernel_done(&lc->proc, out, ok);
+}
+
+void
+fp_exception_poll(struct fp_lcore *lc, const struct fp_lcore_queue *q,
+		struct fp_queue_stats *s, uint16_t burst)
+{
+	struct rte_mbuf *m[FP_BURST_MAX];
+	uint16_t n, sent = 0;
+
+	n = rte_eth_rx_burst(fp_app.ports[q->pidx].tap_port, q->tapq, m, burst);
+	if (n == 0)
+		return;
+	if (q->txq != FP_NO_TXQ)
+		sent = rte_eth_tx_burst(q->port, q->txq, m, n);
+	if (sent < n)
+		rte_pktmbuf_free_bulk(&m[sent], n - sent);
+	fp_qstats_begin(s);
+	FP_STAT_ADD(s->from_kernel, sent);
+	FP_STAT_ADD(s->from_kernel_dropped, n - sent);
+	fp_qstats_end(s);
+	/* a full tx ring: FULL_RING, as for fastpath's own replies */
+	if (sent < n)
+		FP_STAT_ADD(lc->lstats.drop_reason[FP_DROP_FULL_RING], n - sent);
 }

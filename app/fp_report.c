@@ -273,7 +273,7 @@ build_softnet(struct fp_doc *d, const char *param, size_t limit)
 		snprintf(key, sizeof(key), "%u", id);
 		fp_doc_dict_begin(d, key);
 		fp_doc_u64(d, "processed", sum.packets);
-		fp_doc_u64(d, "dropped", sum.res_drops + pmd_drops);
+		fp_doc_u64(d, "dropped", sum.res_drops + sum.from_kernel_dropped + pmd_drops);
 		fp_doc_u64(d, "time_squeeze", sum.time_squeeze);
 		fp_doc_u64(d, "cpu_collision", 0);
 		fp_doc_u64(d, "received_rps", 0);
@@ -315,7 +315,7 @@ build_queues(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "lcore", e->lcore);
 		fp_doc_u64(d, "packets", s.packets);
 		fp_doc_u64(d, "bytes", s.bytes);
-		fp_doc_u64(d, "dropped", s.res_drops +
+		fp_doc_u64(d, "dropped", s.res_drops + s.from_kernel_dropped +
 				pmd_queue_drops(&st[q->pidx], q->queue));
 		fp_doc_u64(d, "time_squeeze", s.time_squeeze);
 		fp_doc_u64(d, "polls", s.polls);
@@ -370,6 +370,9 @@ build_lcores(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "polls", sum.polls);
 		fp_doc_u64(d, "empty_polls", sum.empty_polls);
 		fp_doc_u64(d, "time_squeeze", sum.time_squeeze);
+		fp_doc_u64(d, "to_kernel", sum.to_kernel);
+		fp_doc_u64(d, "from_kernel", sum.from_kernel);
+		fp_doc_u64(d, "from_kernel_dropped", sum.from_kernel_dropped);
 		fp_doc_u64(d, "tsc_hz", fp_app.tsc_hz);
 		fp_doc_str(d, "role", lc->is_main ? "main" : "worker");
 		fp_doc_u64(d, "cost_cycles", lc->cost_cycles);

@@ -8,6 +8,7 @@
 #include <rte_prefetch.h>
 
 #include "fp_app.h"
+#include "fp_exception.h"
 #include "fp_frag.h"
 #include "fp_plugin.h"
 #include "fp_worker.h"
@@ -15,8 +16,8 @@
 /* Control work (quit flag, housekeeping) every CONTROL_LOOPS iterations. */
 #define CONTROL_LOOPS 256
 /* The exception path's TAP queues are read every TAP_LOOPS iterations:
- * net_tap reads with a system call even when nothing waits, and what the
- * kernel sends (ARP, SSH, ...) can wait some microseconds. */
+ * what the kernel sends (ARP, SSH, ...) can wait microseconds, and the
+ * data queues' polls come first. */
 #define TAP_LOOPS 16
 /* Housekeeping period: 1 ms. */
 #define TICK_PER_SEC 1000
@@ -109,44 +110,6 @@ transmit(struct fp_lcore *lc, const struct fp_lcore_queue *q,
 		rte_pktmbuf_free_bulk(&out->tx[sent], out->nb_tx - sent);
 }
 
-/* Hand the burst's frames for the kernel to the lcore's TAP queue; what
- * it does not take is dropped (KERNEL_FULL). */
-static void
-to_kernel(struct fp_lcore *lc, const struct fp_lcore_queue *q,
-		struct fp_burst *out)
-{
-	uint16_t sent = 0;
-
-	if (q->tapq != FP_NO_TXQ)
-		sent = rte_eth_tx_burst(fp_app.ports[q->pidx].tap_port, q->tapq,
-				out->kernel, out->nb_kernel);
-	fp_proc_kernel_done(&lc->proc, out, sent);
-	if (sent < out->nb_kernel)
-		rte_pktmbuf_free_bulk(&out->kernel[sent], out->nb_kernel - sent);
-}
-
-/* What the kernel sent on the lcore's TAP queue, out of the data port on
- * the lcore's tx queue; a full tx ring (or none) drops, never blocks. */
-static void
-from_kernel(const struct fp_lcore_queue *q, struct fp_queue_stats *s,
-		uint16_t burst)
-{
-	struct rte_mbuf *m[FP_BURST_MAX];
-	uint16_t n, sent = 0;
-
-	n = rte_eth_rx_burst(fp_app.ports[q->pidx].tap_port, q->tapq, m, burst);
-	if (n == 0)
-		return;
-	if (q->txq != FP_NO_TXQ)
-		sent = rte_eth_tx_burst(q->port, q->txq, m, n);
-	if (sent < n)
-		rte_pktmbuf_free_bulk(&m[sent], n - sent);
-	fp_qstats_begin(s);
-	FP_STAT_ADD(s->from_kernel, sent);
-	FP_STAT_ADD(s->from_kernel_dropped, n - sent);
-	fp_qstats_end(s);
-}
-
 /* Publish one non-empty poll: one store per counter, once per burst. */
 static inline void
 publish(struct fp_queue_stats *s, uint16_t n, uint16_t burst,
@@ -191,7 +154,7 @@ fp_worker_main(void *arg)
 			uint64_t now;
 
 			if (unlikely(q->tap_poll) && loops % TAP_LOOPS == 0)
-				from_kernel(q, s, burst);
+				fp_exception_poll(lc, q, s, burst);
 			/* before the PMD counts anything: see fp_stats.h */
 			__atomic_store_n(&s->inflight, burst, __ATOMIC_RELAXED);
 			rte_atomic_thread_fence(__ATOMIC_RELEASE);
@@ -214,7 +177,7 @@ fp_worker_main(void *arg)
 			if (out.nb_tx != 0)
 				transmit(lc, q, &out);
 			if (unlikely(out.nb_kernel != 0))
-				to_kernel(lc, q, &out);
+				fp_exception_send(lc, q, &out);
 			rte_pktmbuf_free_bulk(pkts, out.nb_free);
 			now = rte_rdtsc();
 			publish(s, n, burst, &out, now - prev);

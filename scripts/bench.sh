@@ -16,10 +16,13 @@
 # Also the median of the per-run ratios handler / count: each run's two
 # are measured back to back, so a ratio of a pair is less exposed to the
 # machine's load moving between runs than a ratio of medians. -p runs
-# only that pair (count and first8), RUNS times.
+# only that pair (count and first8), RUNS times. -R runs count against a
+# ring listener read by fastpath-recv on the other CPU (the main lcore's,
+# which only sleeps): the consumer's rate (datagrams it took off the ring
+# per second) against count's, and the ring's drops per second.
 #
-#   scripts/bench.sh [-d SECONDS] [-r RUNS] [-n] [-p]  (-n: --no-huge,
-#                                                       -p: the pair only)
+#   scripts/bench.sh [-d SECONDS] [-r RUNS] [-n] [-p | -R]
+#                    (-n: --no-huge, -p: the handler pair, -R: the ring pair)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -27,13 +30,15 @@ DURATION=5
 RUNS=3
 NOHUGE=0
 PAIR=0
-while getopts "d:r:np" o; do
+RING=0
+while getopts "d:r:npR" o; do
     case $o in
         d) DURATION=$OPTARG ;;
         r) RUNS=$OPTARG ;;
         n) NOHUGE=1 ;;
         p) PAIR=1 ;;
-        *) echo "usage: $0 [-d SECONDS] [-r RUNS] [-n] [-p]" >&2; exit 2 ;;
+        R) RING=1 ;;
+        *) echo "usage: $0 [-d SECONDS] [-r RUNS] [-n] [-p | -R]" >&2; exit 2 ;;
     esac
 done
 
@@ -87,6 +92,53 @@ c.close()
 PY
 }
 
+# measure_ring PREFIX: the consumer's rate on ring listener 0 and the
+# ring's drops, in Mpps, over DURATION s after 1 s of warm-up.
+measure_ring() {
+    python3 - "$1" "$DURATION" <<'PY'
+import importlib.machinery, os, sys, time
+stat = importlib.machinery.SourceFileLoader(
+    "fastpath_stat", os.path.join(os.environ["FP_ROOT"], "scripts", "fastpath-stat")).load_module()
+prefix, duration = sys.argv[1], float(sys.argv[2])
+c = stat.Client(prefix)
+end = time.monotonic() + 30
+while time.monotonic() < end:
+    u = c.query("/fastpath/udp")
+    if u and u["0"].get("consumer_pid"):
+        break
+    time.sleep(0.05)
+time.sleep(1.0)
+def sample():
+    u = c.query("/fastpath/udp")["0"]
+    return time.monotonic(), u["consumer_dequeued"], u["drops"]
+t0, d0, x0 = sample()
+time.sleep(duration)
+t1, d1, x1 = sample()
+print("%.3f %.3f" % ((d1 - d0) / (t1 - t0) / 1e6, (x1 - x0) / (t1 - t0) / 1e6))
+c.close()
+PY
+}
+
+run_ring() {
+    local prefix=fpbench_ring_$1
+    # the consumer maps fastpath's hugepage files: they must stay linked
+    # shellcheck disable=SC2086
+    "$FP_BUILD/app/fastpath" ${EAL/--huge-unlink/} --file-prefix "$prefix" -- \
+        --listen 9=ring,name=bench,size=16384 >"$WORK/fp.log" 2>&1 &
+    local pid=$! i
+    for i in $(seq 1 300); do
+        [ -S "/var/run/dpdk/$prefix/dpdk_telemetry.v2" ] && break
+        sleep 0.1
+    done
+    sleep 1
+    taskset -c 0 "$FP_BUILD/client/fastpath-recv" -q -f "$prefix" bench 2>"$WORK/recv.log" &
+    local rpid=$!
+    measure_ring "$prefix"
+    kill -INT $rpid; wait $rpid 2>/dev/null || true
+    kill -TERM $pid; wait $pid 2>/dev/null || true
+    rm -f /dev/hugepages/"${prefix}"map_*
+}
+
 run_testpmd() {
     local prefix=fpbench_tp_$1_$2
     # shellcheck disable=SC2086
@@ -111,6 +163,24 @@ run_fastpath() {
 export FP_ROOT
 fp_say "$RUNS alternating runs of ${DURATION}s each; $(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 TP=() TC=() FP=() CPP=() FH=() HR=()
+if [ "$RING" = 1 ]; then
+    [ "$NOHUGE" = 1 ] && fp_die "-R needs hugepages: ring consumers are DPDK secondaries"
+    RR=() RD=()
+    for i in $(seq 1 "$RUNS"); do
+        if [ $((i % 2)) = 1 ]; then
+            read -r f _ < <(run_fastpath "$i"); read -r g x < <(run_ring "$i")
+        else
+            read -r g x < <(run_ring "$i"); read -r f _ < <(run_fastpath "$i")
+        fi
+        FP+=("$f"); FH+=("$g"); RD+=("$x"); RR+=("$(awk -v a="$g" -v b="$f" 'BEGIN {printf "%.2f", a / b}')")
+        printf '  run %d: count %s Mpps, ring consumer %s Mpps (%s), ring drops %s Mpps\n' \
+            "$i" "$f" "$g" "${RR[-1]}" "$x"
+    done
+    med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+    printf '\nmedian: count %s Mpps, ring consumer %s Mpps, median of the runs'"'"' ratios %s (target >= 0.7)\n' \
+        "$(med "${FP[@]}")" "$(med "${FH[@]}")" "$(med "${RR[@]}")"
+    exit 0
+fi
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 for i in $(seq 1 "$RUNS"); do

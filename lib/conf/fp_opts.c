@@ -208,10 +208,13 @@ parse_exception(const char *s, struct fp_opts *o, char *err, size_t errlen)
 			"--exception: unknown option '%s'; expected ifname=PREFIX", p);
 	p += 7;
 	n = strlen(p);
-	if (n == 0 || n > FP_EXCEPTION_PREFIX_MAX || strpbrk(p, "/: \t\n") != NULL ||
-			strcmp(p, ".") == 0 || strcmp(p, "..") == 0)
+	/* net_tap's own argument syntax (',', '=') and the kernel's name
+	 * templates ('%') must not reach it: a plain name only */
+	if (n == 0 || n > FP_EXCEPTION_PREFIX_MAX ||
+			strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != n ||
+			p[0] == '.' || p[0] == '-')
 		return fp_err(err, errlen,
-			"--exception: ifname=%s: expected 1..%d characters of an interface name (no '/', ':' or spaces); the port's index is appended",
+			"--exception: ifname=%s: expected 1..%d of [A-Za-z0-9_.-], not starting with '.' or '-'; the port's id is appended",
 			p, FP_EXCEPTION_PREFIX_MAX);
 	strcpy(o->exception_prefix, p);
 	return 0;

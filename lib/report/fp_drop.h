@@ -38,7 +38,7 @@
 	X(FULL_RING,       1, "tx ring full") \
 	X(NOMEM,           1, "no mbuf available (reserved: fastpath allocates none; the PMD counts rx_nombuf)") \
 	X(NO_TX_QUEUE,     1, "lcore has no tx queue on the port") \
-	X(KERNEL_FULL,     1, "the exception path's TAP queue was full")
+	X(KERNEL_FULL,     1, "the exception path's TAP did not take the frame (interface down, write error, cannot fragment)")
 
 enum fp_drop_reason {
 #define FP_DROP_ENUM(name, res, desc) FP_DROP_##name,

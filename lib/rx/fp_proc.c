@@ -652,6 +652,11 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 			out->held++;   /* the reassembly table owns it now */
 			break;
 		case FP_E_KERNEL:
+			/* the kernel takes frames without their FCS (a
+			 * reassembled datagram lost it already) */
+			if (ctx->conf->port[ctx->port].keep_crc && p->frames == 1)
+				rte_pktmbuf_trim(p->m, 4);
+			p->m->l2_len = p->l2_len;  /* to fragment it again */
 			out->kernel_frames[out->nb_kernel] = p->frames;
 			out->kernel[out->nb_kernel++] = p->m;
 			out->to_kernel += p->frames;

@@ -86,12 +86,13 @@ fp_bc_add(struct fp_proc_ctx *ctx, unsigned int c, uint32_t n)
 
 /*
  * The exception path (--exception): a frame fastpath does not serve goes
- * to the kernel. Handed on where fastpath's own stack would stop with it:
- * other ethertypes and ARP at L2, addresses not local (or groups not
- * joined) after the IP header's checks, protocols other than UDP at the
- * protocol dispatch (counted Ip InDelivers: delivered to the kernel, the
- * upper layer for them), UDP without a listener after its checksum. What
- * fastpath validates and finds wrong is still dropped and counted here.
+ * to the kernel. Each stage validates as it would without it and hands
+ * the frame on where it would answer it, consume it or drop it as not for
+ * this host (docs/exception.md): ARP and other ethertypes at L2, addresses
+ * and groups it does not own after the IP checks, fragments of protocols
+ * other than UDP before reassembly, TCP and ICMP after their checks, other
+ * protocols at the dispatch (Ip InDelivers), UDP without a listener after
+ * its checksum. What fastpath finds wrong is still dropped and counted.
  */
 static inline bool
 fp_to_kernel(const struct fp_proc_ctx *ctx)

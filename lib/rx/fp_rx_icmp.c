@@ -27,11 +27,14 @@ fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		goto error_proto;
 	if (icmp[0] == 0) {
 		SNMP_INC(ctx, Icmp, InEchoReps);
-		return FP_E_DELIVER;
+		return fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
 	}
 	if (icmp[0] != 8)
-		return FP_E_DELIVER;           /* consumed */
+		return fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
 	SNMP_INC(ctx, Icmp, InEchos);
+	/* valid: the kernel answers (or ignores a broadcast one) itself */
+	if (fp_to_kernel(ctx))
+		return FP_E_KERNEL;
 	/* icmp_echo_ignore_broadcasts, Linux's default */
 	if (p->ip_cast != FP_CAST_UNICAST) {
 		SNMP_INC(ctx, Icmp, InErrors);

@@ -95,6 +95,8 @@ fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	switch (icmp[0]) {
 	case ICMP6_ECHO_REQUEST:
 		SNMP_INC(ctx, Icmp6, InEchos);
+		if (fp_to_kernel(ctx))
+			return FP_E_KERNEL;        /* the kernel answers */
 		if (p->ip_cast != FP_CAST_UNICAST || p->m->nb_segs != 1)
 			return FP_E_DELIVER;       /* consumed, not answered */
 		fp_reply_ip(ctx, p);
@@ -109,11 +111,13 @@ fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 			return fp_drop(p, FP_DROP_IPV6_NDISC_HOP_LIMIT);
 		if (p->l4_len < 24 || fp_pkt_l4_seg(p) < 24)
 			return fp_drop(p, FP_DROP_PKT_TOO_SMALL);
+		if (fp_to_kernel(ctx))
+			return FP_E_KERNEL;        /* the kernel owns ND */
 		for (i = 0; i < l->nb_v6; i++)
 			if (memcmp(l->v6[i], icmp + 8, 16) == 0)
 				return neighbour_advert(ctx, p, l->v6[i]);
 		return FP_E_DELIVER;               /* not ours: consumed */
 	default:
-		return FP_E_DELIVER;
+		return fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
 	}
 }

@@ -97,6 +97,10 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 
 	frag = fp_get16(ip + 6);
 	if (unlikely(frag & (IP_MF | IP_OFFMASK))) {
+		/* the protocol is in every fragment: one that cannot be a
+		 * listener's goes to the kernel whole, to reassemble there */
+		if (fp_to_kernel(ctx) && p->proto != 17)
+			return FP_E_KERNEL;
 		SNMP_INC(ctx, Ip, ReasmReqds);
 		if (ctx->reasm == NULL) {
 			SNMP_INC(ctx, Ip, ReasmFails);

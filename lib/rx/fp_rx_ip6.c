@@ -95,6 +95,10 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 				p->l3_len = (uint16_t)(off + 8);
 				continue;
 			}
+			/* the fragment header names the next protocol in
+			 * every fragment: not UDP, the kernel reassembles it */
+			if (fp_to_kernel(ctx) && h[0] != 17)
+				return FP_E_KERNEL;
 			SNMP_INC(ctx, Ip6, ReasmReqds);
 			/* DPDK reassembles a fragment header right after the
 			 * fixed header only */

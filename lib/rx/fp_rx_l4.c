@@ -15,11 +15,6 @@ fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	unsigned int delivers = v6 ? FP_SNMP_Ip6_InDelivers : FP_SNMP_Ip_InDelivers;
 	enum fp_edge e;
 
-	if (p->proto != IPPROTO_UDP && fp_to_kernel(ctx)) {
-		/* TCP, ICMP, ND, the rest: the kernel's */
-		fp_bc_add(ctx, FP_BC_SNMP + delivers, 1);
-		return FP_E_KERNEL;
-	}
 	switch (p->proto) {
 	case IPPROTO_UDP:
 		e = FP_E_UDP;
@@ -37,7 +32,7 @@ fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	case IPPROTO_NONE:      /* IPv6 no next header: consumed */
 		if (!v6)
 			goto unknown;
-		e = FP_E_DELIVER;
+		e = fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
 		break;
 	default:
 		goto unknown;
@@ -45,6 +40,12 @@ fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	fp_bc_add(ctx, FP_BC_SNMP + delivers, 1);
 	return e;
 unknown:
+	if (fp_to_kernel(ctx)) {
+		/* a protocol the kernel may know (IGMP, SCTP, ...): delivered
+		 * to it, as to an upper layer */
+		fp_bc_add(ctx, FP_BC_SNMP + delivers, 1);
+		return FP_E_KERNEL;
+	}
 	fp_bc_add(ctx, FP_BC_SNMP + (v6 ? FP_SNMP_Ip6_InUnknownProtos :
 			FP_SNMP_Ip_InUnknownProtos), 1);
 	return fp_drop(p, FP_DROP_IP_NOPROTO);

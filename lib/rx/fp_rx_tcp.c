@@ -28,5 +28,7 @@ fp_rx_tcp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		SNMP_INC(ctx, Tcp, InErrs);
 		return fp_drop(p, FP_DROP_TCP_CSUM);
 	}
+	if (fp_to_kernel(ctx))
+		return FP_E_KERNEL;            /* valid: the kernel's sockets */
 	return fp_drop(p, FP_DROP_NO_SOCKET);
 }

@@ -27,8 +27,12 @@ fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	if (unlikely(p->ip_cast != FP_CAST_UNICAST)) {
 		/* __udp4_lib_mcast_deliver: nobody wants it */
 		if (id < 0) {
-			if (fp_to_kernel(ctx))
+			if (fp_to_kernel(ctx)) {
+				/* validated before it is handed on */
+				if (!fp_udp_csum_ok(p, u))
+					goto csum_error;
 				return FP_E_KERNEL;
+			}
 			UDP_INC(ctx, p, IgnoredMulti);
 			return fp_drop(p, FP_DROP_IGNORED_MULTI);
 		}

@@ -58,15 +58,17 @@ class VethPair:
         return False
 
 
-def start_fastpath(fr, net, name, lcores, qpairs, app_args):
+def start_fastpath(fr, net, name, lcores, qpairs, app_args, vdev_args=""):
     """fastpath in net's fastpath namespace on net_af_packet (larger rings:
-    framecnt=4096), with --stats-json; returns (Popen, stats path)."""
+    framecnt=4096; vdev_args: more of its options), with --stats-json;
+    returns (Popen, stats path)."""
     stats_path = os.path.join(fr.workdir(name), "stats.json")
     if os.path.exists(stats_path):
         os.unlink(stats_path)
     cmd = net.in_fp(fr.BINARY, "--no-pci", "--lcores", lcores, "--file-prefix", fr.prefix(name),
                     "--log-level", "lib.eal:warning", "--vdev",
-                    "net_af_packet0,iface=%s,qpairs=%d,framecnt=4096" % (net.v_fp, qpairs),
+                    "net_af_packet0,iface=%s,qpairs=%d,framecnt=4096%s" % (net.v_fp, qpairs,
+                                                                         vdev_args),
                     *fr.mem_args(512), "--", "--local-ip", FP_IP + "/24",
                     "--stats-json", stats_path, *app_args)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

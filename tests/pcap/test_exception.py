@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -188,6 +189,20 @@ US, PEER = "02:70:63:61:70:00", "02:00:00:00:00:02"    # net_pcap port 0's MAC
 LOCAL = "10.1.0.1"
 
 
+def kernel_snmp(ns):
+    """/proc/net/snmp and /proc/net/netstat of namespace ns, as
+    {"Group.Counter": value}."""
+    out = {}
+    for path in ("/proc/net/snmp", "/proc/net/netstat"):
+        lines = subprocess.run(["ip", "netns", "exec", ns, "cat", path], capture_output=True,
+                               text=True).stdout.splitlines()
+        for names, values in zip(lines[0::2], lines[1::2]):
+            g = names.split(":")[0]
+            for k, v in zip(names.split()[1:], values.split()[1:]):
+                out["%s.%s" % (g, k)] = int(v)
+    return out
+
+
 def classify():
     """Frames of each kind, how many of each; with the TAP in this test's
     namespace. Expected fates come from the kinds written."""
@@ -201,12 +216,32 @@ def classify():
 
     def udp(dport, dst=LOCAL, payload=bytes(18)):
         return pg.pad60(pg.eth(US, PEER, 0x0800, pg.udp4("10.0.0.2", dst, 1000, dport, payload)))
-    bad_csum = bytearray(udp(4444))
-    bad_csum[14 + 20 + 6] ^= 0xff
-    bad_ip = bytearray(udp(4444))
-    bad_ip[14 + 10] ^= 0xff                       # the IPv4 header checksum
-    tcp = pg.pad60(pg.eth(US, PEER, 0x0800, pg.ipv4("10.0.0.2", LOCAL, 6, bytes(20))))
+    def corrupt(frame, at):
+        f = bytearray(frame)
+        f[at] ^= 0xff
+        return bytes(f)
+
+    def tcp_syn(src="10.0.0.2", dst=LOCAL):
+        seg = struct.pack("!HHIIBBHHH", 40000, 22, 1, 0, 0x50, 0x02, 65535, 0, 0)
+        c = pg.csum(pg.ip4(src) + pg.ip4(dst) + struct.pack("!BBH", 0, 6, len(seg)) + seg)
+        return pg.ipv4(src, dst, 6, seg[:16] + struct.pack("!H", c) + seg[18:])
+    bad_csum = corrupt(udp(4444), 14 + 20 + 6)
+    bad_ip = corrupt(udp(4444), 14 + 10)          # the IPv4 header checksum
+    tcp = pg.pad60(pg.eth(US, PEER, 0x0800, tcp_syn()))
     ping = pg.pad60(pg.eth(US, PEER, 0x0800, pg.icmp4("10.0.0.2", LOCAL, 8, 0, bytes(8))))
+    bcast_bad = corrupt(udp(4444, dst="10.1.0.255"), 14 + 20 + 6)
+    # fragments: ICMP (the kernel's before reassembly: 3 frames as they
+    # came), UDP to a port without a listener (reassembled, then fragmented
+    # again for the TAP), UDP to the listener (fastpath's)
+    big = bytes(range(256)) * 12                  # 3072 bytes
+    icmp_msg = struct.pack("!BBHHH", 8, 0, 0, 7, 1) + big
+    icmp_msg = icmp_msg[:2] + struct.pack("!H", pg.csum(icmp_msg)) + icmp_msg[4:]
+    icmp_frags = [pg.eth(US, PEER, 0x0800, f)
+                  for f in pg.ipv4_fragments("10.0.0.2", LOCAL, 1, icmp_msg, 1480, 0x77)]
+    udp_frags = [pg.eth(US, PEER, 0x0800, f)
+                 for f in pg.fragment4("10.0.0.2", LOCAL, 5000, 4444, big, 1480, 0x78)]
+    mine_frags = [pg.eth(US, PEER, 0x0800, f)
+                  for f in pg.fragment4("10.0.0.2", LOCAL, 5000, 9, big, 1480, 0x79)]
     kinds = [  # (frame, count, fate)
         (udp(9), 7, "delivered"),                  # fastpath's listener
         (udp(4444), 5, "to_kernel"),               # no listener
@@ -216,14 +251,22 @@ def classify():
         (pg.pad60(pg.eth("ff:ff:ff:ff:ff:ff", PEER, 0x0806,
                          pg.arp_request(PEER, "10.0.0.2", LOCAL))), 2, "to_kernel"),
         (lldp, 1, "to_kernel"),
-        (bytes(bad_csum), 3, "dropped"),          # validation: never handed on
-        (bytes(bad_ip), 2, "dropped"),
+        (bad_csum, 3, "dropped"),                 # validation: never handed on
+        (bad_ip, 2, "dropped"),
+        (corrupt(tcp, 14 + 20 + 16), 2, "dropped"),   # TCP checksum
+        (corrupt(ping, 14 + 20 + 2), 2, "dropped"),   # ICMP checksum
+        (bcast_bad, 1, "dropped"),                # to a broadcast, bad checksum
         (pg.pad60(pg.eth("02:99:99:99:99:99", PEER, 0x0800,
                          pg.udp4("10.0.0.2", LOCAL, 1000, 9, bytes(18)))), 2, "dropped"),
     ]
-    frames = [f for f, n, _ in kinds for _ in range(n)]
+    frames = [f for f, n, _ in kinds for _ in range(n)] + icmp_frags + udp_frags + mine_frags
+    # IPv4 frames for the kernel (the refragmented datagram: as many
+    # fragments of 1480 bytes as it came in)
+    ipv4_to_kernel = 5 + 2 + 3 + 4 + len(icmp_frags) + len(udp_frags)
     want = {k: sum(n for _, n, fate in kinds if fate == k)
             for k in ("delivered", "to_kernel", "dropped")}
+    want["to_kernel"] += len(icmp_frags) + len(udp_frags)   # frames as received
+    want["delivered"] += len(mine_frags)
     pcap = os.path.join(d, "in.pcap")
     pg.write_pcap(pcap, frames)
     stats_path = os.path.join(d, "stats.json")
@@ -242,6 +285,15 @@ def classify():
         c.eq("exit status: %s" % p.stderr.strip()[-300:], p.returncode, 0)
         gone = subprocess.run(["ip", "-n", ns, "link", "show", "fp0"], capture_output=True)
         c.true("the TAP is gone after exit", gone.returncode != 0)
+        # the kernel's side: every IPv4 frame handed on arrived with a
+        # valid header (reassembled datagrams get their checksum back and
+        # are fragmented again to the MTU); it has no address, so it goes
+        # no further than ip_rcv's checks
+        kern = kernel_snmp(ns)
+        c.eq("kernel Ip InReceives: the IPv4 frames handed on", kern.get("Ip.InReceives"),
+             ipv4_to_kernel)
+        c.eq("kernel Ip InHdrErrors", kern.get("Ip.InHdrErrors"), 0)
+        c.eq("kernel IpExt InCsumErrors", kern.get("IpExt.InCsumErrors"), 0)
     finally:
         sh("ip", "netns", "del", ns, check=False)
     stats = json.load(open(stats_path)) if os.path.exists(stats_path) else None
@@ -252,10 +304,18 @@ def classify():
             c.eq("port %s (from the kinds written)" % k, port[k], v)
         c.eq("responded: nothing (the kernel answers)", port["responded"], 0)
         dr = stats["drops"]
-        c.eq("bad UDP checksum dropped, counted", dr.get("UDP_CSUM", 0), 3)
+        c.eq("bad UDP checksums dropped, counted", dr.get("UDP_CSUM", 0), 3 + 1)
+        c.eq("bad TCP checksum dropped, counted", dr.get("TCP_CSUM", 0), 2)
+        c.eq("bad ICMP checksum dropped, counted", dr.get("ICMP_CSUM", 0), 2)
+        c.eq("nothing refused by the TAP (the big datagram fragmented again)",
+             dr.get("KERNEL_FULL", 0), 0)
+        c.eq("the listener got its 7 and the reassembled datagram",
+             stats["udp"]["0"]["datagrams"], 7 + 1)
+        c.eq("ICMP fragments not reassembled here (the kernel does)",
+             stats["snmp"]["Ip"]["ReasmReqds"], len(udp_frags) + len(mine_frags))
         c.eq("bad IP checksum dropped, counted", dr.get("IP_CSUM", 0), 2)
         c.eq("another host's frames dropped", dr.get("OTHERHOST", 0), 2)
-        c.eq("Udp InCsumErrors", stats["snmp"]["Udp"]["InCsumErrors"], 3)
+        c.eq("Udp InCsumErrors", stats["snmp"]["Udp"]["InCsumErrors"], 3 + 1)
         c.eq("Udp NoPorts: none (the kernel decides)", stats["snmp"]["Udp"]["NoPorts"], 0)
         c.eq("Ip InAddrErrors: none (the kernel decides)", stats["snmp"]["Ip"]["InAddrErrors"], 0)
     return c.done()
@@ -273,6 +333,8 @@ def bad_input():
     txv = "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (pcap, os.path.join(d, "o.pcap"))
     two_rx_one_tx = "net_pcap0,rx_pcap=%s,rx_pcap=%s,tx_pcap=%s" % (pcap, pcap,
                                                                    os.path.join(d, "o.pcap"))
+    five = "net_pcap0," + ",".join("rx_pcap=%s,tx_pcap=%s" % (pcap, os.path.join(d, "o%d.pcap" % i))
+                                   for i in range(5))
     cases = [  # (what, vdev, app args, prefix command, expected text)
         # (after a warning: that lcore has no tx queue)
         ("an lcore without a tx queue", two_rx_one_tx, ["--exception", "tap"], [],
@@ -282,6 +344,14 @@ def bad_input():
         ("prefix too long", txv, ["--exception", "tap,ifname=abcdefghijklmn"], [], "1..13"),
         ("unknown kind", txv, ["--exception", "virtio"], [], "expected tap"),
         ("unknown option", txv, ["--exception", "tap,queues=2"], [], "unknown option"),
+        # net_tap's own syntax must not get through: it made another
+        # interface (dtap0) with a random MAC
+        ("a comma in the prefix", txv, ["--exception", "tap,ifname=a,b"], [], "[A-Za-z0-9_.-]"),
+        ("a second ifname", txv, ["--exception", "tap,ifname=ok,ifname=ok2"], [],
+         "[A-Za-z0-9_.-]"),
+        ("a name template", txv, ["--exception", "tap,ifname=x%d"], [], "[A-Za-z0-9_.-]"),
+        # DPDK 22.11's TAP shares at most 8 descriptors with secondaries
+        ("five lcores on one port", five, ["--exception", "tap"], [], "at most 4 queue pairs"),
     ]
     if shutil.which("capsh"):
         cases.append(("no CAP_NET_ADMIN", txv, ["--exception", "tap"],
@@ -290,7 +360,8 @@ def bad_input():
         sh("ip", "netns", "add", ns)
         sh("ip", "-n", ns, "link", "add", "taken0", "type", "veth", "peer", "name", "taken0p")
         for what, vdev, args, prefix, text in cases:
-            lcores = "0@0,1@1,2@1" if vdev == two_rx_one_tx else "0"
+            lcores = {two_rx_one_tx: "0@0,1@1,2@1",
+                      five: "0@0,1@1,2@1,3@1,4@1,5@1"}.get(vdev, "0")
             cmd = [fr.BINARY] + fr.eal_args(name, [vdev], lcores=lcores) + \
                 ["--", "--idle-exit", "300", "--main-polls"] + args
             if prefix:

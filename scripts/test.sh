@@ -15,9 +15,10 @@ SANITIZE=0
 # python3-prometheus-client: fastpath-stat's exporter is built on it;
 # prometheus-node-exporter: the exporter is tested beside a real one;
 # mandoc: the man pages are linted (mandoc -T lint);
-# iproute2, ethtool, ping: the live test's namespaces and kernel peer
+# iproute2, ethtool, ping: the live tests' namespaces and kernel peer;
+# libcap2-bin (capsh): the exception path refused without CAP_NET_ADMIN
 fp_install_deps prometheus python3-prometheus-client prometheus-node-exporter mandoc \
-    iproute2 ethtool iputils-ping
+    iproute2 ethtool iputils-ping libcap2-bin
 fp_say "building"
 fp_build
 fp_hugepages 1024

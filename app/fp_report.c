@@ -514,6 +514,7 @@ doc_local(struct fp_doc *d)
 	}
 	fp_doc_str(d, "local_ips", buf);
 	fp_doc_u64(d, "sink_mode", !fp_local_host(l));
+	fp_doc_str(d, "exception", fp_app.opts.exception ? "tap" : "off");
 }
 
 static int
@@ -569,6 +570,8 @@ build_config(struct fp_doc *d, const char *param, size_t limit)
 				"supported" : "unsupported");
 		doc_mac(d, fp_app.rx.port[p->id].mac);
 		fp_doc_u64(d, "mtu", fp_app.rx.port[p->id].mtu);
+		/* the exception path's interface, "" when none */
+		fp_doc_str(d, "exception_ifname", p->tap_created ? p->tap_name : "");
 		fp_doc_dict_end(d);
 	}
 	/* the queue map, one "<port>_<queue>": lcore per queue */

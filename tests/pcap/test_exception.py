@@ -114,6 +114,10 @@ def live():
                              capture_output=True, text=True).stdout.strip()
         ports = fr.telemetry(name, "/fastpath/ports")["/fastpath/ports"]["0"]
         c.eq("the TAP has the data port's MAC", mac, ports.get("mac"))
+        conf = fr.telemetry(name, "/fastpath/config")["/fastpath/config"]
+        c.eq("config: the exception path", (conf.get("exception"),
+                                            conf.get("port_0", {}).get("exception_ifname")),
+             ("tap", "fp0"))
         # the kernel loses the "NIC": another MAC on its side of the veth
         sh("ip", "-n", net.ns_fp, "link", "set", net.v_fp, "address", "02:00:00:00:ee:ee")
         sh("ip", "-n", net.ns_fp, "addr", "add", FP_IP + "/24", "dev", "fp0")

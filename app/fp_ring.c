@@ -62,6 +62,9 @@ ring_burst(void *state, const void *conf, const struct fp_dgram_batch *b,
 		x->frames = d[i].frames;
 		x->family = d[i].family;
 		x->cast = d[i].cast;
+		x->sport = d[i].sport;
+		x->dport = d[i].dport;
+		x->len = d[i].len;
 		m[i] = d[i].mbuf;
 	}
 	k = rte_ring_enqueue_burst(r->ring, (void **)m, n, NULL);

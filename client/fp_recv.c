@@ -148,12 +148,6 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 	return r;
 }
 
-static inline uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 /* One chunk of at most RELEASE_BATCH. */
 static unsigned int
 burst(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
@@ -166,17 +160,19 @@ burst(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 		const struct fp_ring_meta *x = RTE_MBUF_DYNFIELD(m[i], r->meta_off,
 				const struct fp_ring_meta *);
 		uint8_t *l2 = rte_pktmbuf_mtod(m[i], uint8_t *);
-		const uint8_t *ip = l2 + x->l3_off, *u = l2 + x->payload_off - 8;
+		const uint8_t *ip = l2 + x->l3_off;
 		uint32_t in_seg = m[i]->data_len - x->payload_off;
 
+		/* from the mbuf alone: the frame's lines stay unread until
+		 * the consumer reads its payload */
 		memset(&d[i], 0, sizeof(d[i]));
 		d[i].payload = l2 + x->payload_off;
-		d[i].len = (uint32_t)get16(u + 4) - 8;
+		d[i].len = x->len;
 		d[i].seg_len = in_seg < d[i].len ? in_seg : d[i].len;
 		d[i].src = x->family == 4 ? ip + 12 : ip + 8;
 		d[i].dst = x->family == 4 ? ip + 16 : ip + 24;
-		d[i].sport = get16(u);
-		d[i].dport = get16(u + 2);
+		d[i].sport = x->sport;
+		d[i].dport = x->dport;
 		d[i].family = x->family;
 		d[i].cast = x->cast;
 		d[i].frames = x->frames;

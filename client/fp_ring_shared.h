@@ -20,12 +20,17 @@
 #define FP_RING_DYNFIELD "fastpath_ring_meta"
 #define FP_RING_MAGIC 0x66707231u   /* "fpr1" */
 
+/* What a consumer's view needs without reading the frame itself (a
+ * consumer that only counts never touches its cache lines). */
 struct fp_ring_meta {
 	uint16_t l3_off;          /* IP header, from the frame's start */
 	uint16_t payload_off;     /* UDP payload, idem */
 	uint16_t frames;          /* received frames (> 1: reassembled) */
 	uint8_t family;           /* 4 or 6 */
 	uint8_t cast;             /* enum fp_dgram_cast */
+	uint16_t sport;           /* host order */
+	uint16_t dport;
+	uint32_t len;             /* UDP payload bytes */
 };
 
 /* Counters are written by one side each, with relaxed atomics. */

@@ -130,6 +130,12 @@ def frame(i, dport=9):
                                    1000 + i % 13, dport, payload(i))))
 
 
+def frame6(i, dport=9):
+    return pg.eth("02:70:63:61:70:00", "02:00:00:00:00:02", 0x86DD,
+                  pg.udp6("2001:db8::%x" % (i % 250 + 2), "2001:db8::1", 2000 + i, dport,
+                          payload(i)))
+
+
 def deliver():
     name = "ring_deliver"
     skipped = need_hugepages(name)
@@ -313,16 +319,22 @@ int main(int argc, char **argv)
 	char err[256];
 	struct fp_recv *r = fp_recv_open(argv[1], "ext", err, sizeof(err));
 	unsigned long want = strtoul(argv[2], NULL, 10), got = 0, bytes = 0;
+	unsigned long sports = 0, dports = 0, v6 = 0, srcs = 0;
 	struct fp_dgram d[32];
 	if (r == NULL) { fprintf(stderr, "%s\n", err); return 2; }
 	while (got < want) {
 		unsigned int n = fp_recv_burst(r, d, 32);
-		for (unsigned int i = 0; i < n; i++)
+		for (unsigned int i = 0; i < n; i++) {
 			bytes += d[i].len;
+			sports += d[i].sport;
+			dports += d[i].dport;
+			v6 += d[i].family == 6;
+			srcs += d[i].src[d[i].family == 4 ? 3 : 15];
+		}
 		fp_recv_release(r, d, n);
 		got += n;
 	}
-	printf("%lu %lu\n", got, bytes);
+	printf("%lu %lu %lu %lu %lu %lu\n", got, bytes, sports, dports, v6, srcs);
 	fp_recv_close(r);
 	return 0;
 }
@@ -365,8 +377,9 @@ def out_of_tree():
             return c.done()
         libdir = os.path.dirname(next(os.path.join(dp, f) for dp, _, fs in os.walk(stage)
                                       for f in fs if f.startswith("libfastpath-recv.so")))
-        n = 500
-        p = Primary(name, [frame(i) for i in range(n)], ["9=ring,name=ext"])
+        n, n6 = 500, 100
+        frames = [frame(i) for i in range(n)] + [frame6(i) for i in range(n6)]
+        p = Primary(name, frames, ["9=ring,name=ext"])
         c.true("fastpath up", p.up())
         env = dict(CONSUMER_ENV, LD_LIBRARY_PATH=libdir)
         # the sanitizer build's library needs its runtime loaded first; a
@@ -376,11 +389,17 @@ def out_of_tree():
         asan = re.search(r"(\S*libasan\.so\S*) => (\S+)", deps)
         if asan:
             env["LD_PRELOAD"] = asan.group(2)
-        run = subprocess.run([exe, fr.prefix(name), str(n)], capture_output=True, text=True,
-                             timeout=60, env=env)
+        run = subprocess.run([exe, fr.prefix(name), str(n + n6)], capture_output=True,
+                             text=True, timeout=60, env=env)
         c.eq("consumer status: %s" % run.stderr[-200:], run.returncode, 0)
-        c.eq("datagrams and payload bytes", run.stdout.split(),
-             [str(n), str(sum(len(payload(i)) for i in range(n)))])
+        # what the views say, against what the frames hold
+        want = [n + n6, sum(len(payload(i)) for i in range(n)) +
+                sum(len(payload(i)) for i in range(n6)),
+                sum(1000 + i % 13 for i in range(n)) + sum(2000 + i for i in range(n6)),
+                9 * (n + n6), n6, sum(1 + i % 200 for i in range(n)) + sum(i % 250 + 2
+                                                                          for i in range(n6))]
+        c.eq("datagrams, payload bytes, sport and dport sums, IPv6 ones, source addresses",
+             run.stdout.split(), [str(x) for x in want])
     finally:
         if p is not None:
             rc, stats, err = p.stop()

@@ -332,6 +332,12 @@ create_pools(struct fp_app *a, char *err, size_t errlen)
 			}
 		if (!used)
 			continue;
+		/* a ring listener's ring holds mbufs while its consumer is
+		 * slow, stopped or absent: room for full rings, so that the
+		 * other listeners keep receiving (the ring drops instead) */
+		for (i = 0; i < a->rx.listen.n; i++)
+			if (a->rx.listen.l[i].action == FP_ACT_RING)
+				rxd += a->rx.listen.plugin[i].ring_size;
 		nl = lcores_on_socket(a, s);
 		/* the floor: descriptors, caches, bursts; the recommendation
 		 * adds room for fragments held in reassembly */

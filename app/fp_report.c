@@ -706,7 +706,7 @@ build_udp(struct fp_doc *d, const char *param, size_t limit)
 		if (l->action == FP_ACT_RING) {
 			struct fp_ring_status st;
 
-			if (fp_ring_read(l, &st)) {
+			if (fp_ring_read(l, t->plugin[i].ring, &st)) {
 				/* /proc/net/udp's rx_queue, in datagrams */
 				fp_doc_str(d, "ring", t->plugin[i].ring);
 				fp_doc_u64(d, "rx_queue", st.rx_queue);

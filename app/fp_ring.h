@@ -25,11 +25,20 @@ struct fp_ring_status {
 /* Before any port starts: the rings, their memzones and the mbuf field;
  * the listeners' handler. -EINVAL (one line) for a --no-huge run. */
 int fp_rings_setup(struct fp_app *a, char *err, size_t errlen);
-/* l's ring status (a dead consumer is detected here); false when l is
- * not a ring listener. */
-bool fp_ring_read(const struct fp_listener *l, struct fp_ring_status *st);
-/* After the lcores stopped: free what waits on the rings; returns the
- * mbufs consumers hold or lost (not back in the pool). */
+/* l's ring status (a dead consumer is detected here; name for the log);
+ * false when l is not a ring listener. */
+bool fp_ring_read(const struct fp_listener *l, const char *name,
+		struct fp_ring_status *st);
+/* Before EAL: EAL options (argv[1..argc)) no consumer can live with
+ * (--huge-unlink, --in-memory) when a ring listener is configured. */
+struct fp_listen_table;
+int fp_rings_eal_args(const struct fp_listen_table *t, int argc, char **argv,
+		char *err, size_t errlen);
+/* Look for dead consumers (from housekeeping, once a second). */
+void fp_rings_check(struct fp_app *a);
+/* After the lcores stopped: tell consumers, wait up to 2 s for them to
+ * detach, free what waits on the rings; returns the mbufs consumers hold
+ * or lost (not back in the pool). */
 uint64_t fp_rings_drain(struct fp_app *a);
 void fp_rings_free(struct fp_app *a);
 

@@ -11,6 +11,7 @@
 #include "fp_exception.h"
 #include "fp_frag.h"
 #include "fp_plugin.h"
+#include "fp_ring.h"
 #include "fp_worker.h"
 
 /* Control work (quit flag, housekeeping) every CONTROL_LOOPS iterations. */
@@ -23,6 +24,7 @@
 #define TICK_PER_SEC 1000
 
 static struct {
+	uint64_t ticks;
 	uint64_t next_tsc;
 	uint64_t last_total;
 	uint64_t last_change_tsc;
@@ -58,6 +60,8 @@ control_tick(uint64_t now)
 	hk.next_tsc = now + fp_app.tsc_hz / TICK_PER_SEC;
 	if (hk.last_change_tsc == 0)
 		hk.last_change_tsc = now;
+	if (++hk.ticks % TICK_PER_SEC == 0)
+		fp_rings_check(&fp_app);  /* consumers that died: once a second */
 	if (idle_ms == 0)
 		return;
 	total = total_packets();

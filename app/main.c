@@ -185,6 +185,8 @@ main(int argc, char **argv)
 	status = parse_app_args(argc, argv, k);
 	if (status >= 0)
 		return status;
+	if (fp_rings_eal_args(&fp_app.opts.listen, k, argv, err, sizeof(err)) != 0)
+		return fprintf(stderr, "fastpath: %s\n", err), EXIT_BAD_INPUT;
 
 	if (fp_eal_init(k, argv) < 0) {
 		status = fp_eal_init_failure(k, argv, err, sizeof(err));

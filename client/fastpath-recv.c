@@ -169,7 +169,7 @@ int
 main(int argc, char **argv)
 {
 	const char *prefix = "fastpath", *wpath = NULL, *name;
-	unsigned long long count = 0, total = 0, bytes = 0, last_total = 0;
+	unsigned long long count = 0, total = 0, bytes = 0, last_total = 0, polls = 0;
 	double seconds = 0, start, last;
 	int quiet = 0, out = 0, c;
 	struct seqstat *seq = NULL;
@@ -237,6 +237,10 @@ main(int argc, char **argv)
 		unsigned int want = BURST, n, i;
 		double t;
 
+		if (fp_recv_closed(r)) {
+			fprintf(stderr, "fastpath-recv: %s: fastpath is stopping\n", name);
+			break;
+		}
 		if (count != 0 && count - total < want)
 			want = (unsigned int)(count - total);
 		n = fp_recv_burst(r, d, want);
@@ -253,16 +257,22 @@ main(int argc, char **argv)
 		total += n;
 		if (n == 0)
 			usleep(20);
-		if ((total & 0xfff) != 0 && n != 0)
+		/* the clock: on an empty poll, or every 64 bursts */
+		if (n != 0 && ++polls % 64 != 0)
 			continue;
 		t = now_s();
 		if (seconds > 0 && t - start >= seconds)
 			break;
 		if (t - last >= 1.0) {
-			if (!quiet)
-				fprintf(stderr, "fastpath-recv: %s: %.0f datagrams/s, total %llu%s\n",
+			if (!quiet && seq == NULL)
+				fprintf(stderr, "fastpath-recv: %s: %.0f datagrams/s, total %llu\n",
+					name, (total - last_total) / (t - last), total);
+			else if (!quiet)
+				fprintf(stderr, "fastpath-recv: %s: %.0f datagrams/s, total %llu, sources %llu, gaps %llu, lost %llu\n",
 					name, (total - last_total) / (t - last), total,
-					seq ? "" : "");
+					(unsigned long long)seq->sources,
+					(unsigned long long)seq->gaps,
+					(unsigned long long)seq->lost);
 			last = t;
 			last_total = total;
 		}

@@ -3,6 +3,7 @@
  * libfastpath-recv: a ring listener's consumer side (fastpath/recv.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -10,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+#include <limits.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -29,9 +33,11 @@ struct fp_recv {
 	struct rte_ring *ring;
 	struct fp_ring_shared *sh;
 	int meta_off;
+	int lock_fd;              /* held (flock) while attached */
 	int32_t pid;
-	uint64_t dequeued;
-	uint64_t released;
+	uint64_t taken;           /* this consumer's, for fp_recv_held */
+	uint64_t released;        /* the ring's count, this one's included */
+	uint64_t mine;            /* released by this consumer */
 };
 
 static int eal_ready;
@@ -49,54 +55,78 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return NULL;
 }
 
-/* DPDK as a secondary of fastpath. Its main lcore gets an id fastpath
- * does not use (mempool caches are per lcore id and shared), and the
- * thread keeps the CPUs it had. */
+/* DPDK as a secondary of fastpath. Its main lcore gets the id fastpath
+ * leaves to consumers (mempool caches are per lcore id and shared: the
+ * library also frees without one), on the CPUs the thread has. */
 static int
 eal_attach(const char *prefix, char *err, size_t errlen)
 {
-	char pf[128], lc[32];
+	char pf[128], lc[1024];
 	char *argv[] = { "fastpath-recv", "--proc-type=secondary", pf,
 		"--no-pci", "--log-level=*:error", lc, NULL };
 	cpu_set_t cpus;
-	int had = pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+	size_t used;
+	int c;
 
 	if (eal_ready)
 		return 0;
 	snprintf(pf, sizeof(pf), "--file-prefix=%s", prefix ? prefix : "rte");
-	snprintf(lc, sizeof(lc), "--lcores=%d@0", RTE_MAX_LCORE - 1);
+	used = (size_t)snprintf(lc, sizeof(lc), "--lcores=%d@(", RTE_MAX_LCORE - 1);
+	if (sched_getaffinity(0, sizeof(cpus), &cpus) != 0)
+		CPU_ZERO(&cpus);
+	for (c = 0; c < CPU_SETSIZE && used + 8 < sizeof(lc); c++)
+		if (CPU_ISSET(c, &cpus))
+			used += (size_t)snprintf(lc + used, sizeof(lc) - used, "%s%d",
+					lc[used - 1] == '(' ? "" : ",", c);
+	if (lc[used - 1] == '(')
+		used += (size_t)snprintf(lc + used, sizeof(lc) - used, "0");
+	snprintf(lc + used, sizeof(lc) - used, ")");
 	if (rte_eal_init(6, argv) < 0) {
 		fail(err, errlen,
-			"cannot attach to fastpath (file prefix %s) as a DPDK secondary: %s (is it running, with hugepages?)",
+			"cannot attach to fastpath (file prefix %s) as a DPDK secondary: %s (is it running, with hugepages and without --huge-unlink or --in-memory?)",
 			prefix ? prefix : "rte", rte_strerror(rte_errno));
 		return -1;
 	}
-	if (had == 0)
-		pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 	eal_ready = 1;
 	return 0;
 }
 
-/* The consumer slot: free, or held by a process that is gone (whose
- * mbufs are then counted lost). */
+/* The consumer slot: the lock file's flock (a probe by fastpath holds it
+ * for an instant: retry for a while). Then the pid, for people; a pid
+ * still there is a consumer that died holding mbufs: count them, unless
+ * fastpath did first. */
 static int
-take_slot(struct fp_ring_shared *sh, int32_t pid, int32_t *other)
+take_slot(struct fp_recv *r, const char *lock_path, int32_t *other)
 {
-	int32_t cur = 0;
+	int32_t cur;
+	int k;
 
-	if (__atomic_compare_exchange_n(&sh->consumer, &cur, pid, false,
-			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return 0;
-	*other = cur;
-	if (kill(cur, 0) == 0 || errno != ESRCH)
-		return -1;                      /* alive */
-	if (!__atomic_compare_exchange_n(&sh->consumer, &cur, pid, false,
-			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	r->lock_fd = open(lock_path, O_RDWR | O_CLOEXEC);
+	if (r->lock_fd < 0)
 		return -1;
-	/* we took over a dead consumer's slot: account its mbufs */
-	__atomic_store_n(&sh->orphaned, __atomic_load_n(&sh->dequeued, __ATOMIC_ACQUIRE) -
-		__atomic_load_n(&sh->released, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
-	__atomic_store_n(&sh->deaths, sh->deaths + 1, __ATOMIC_RELEASE);
+	for (k = 0; flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0; k++) {
+		if (errno != EWOULDBLOCK || k == 50) {
+			*other = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
+			close(r->lock_fd);
+			r->lock_fd = -1;
+			return -1;
+		}
+		usleep(2000);
+	}
+	cur = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
+	if (cur != 0) {
+		uint32_t held = __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE) -
+			(uint32_t)__atomic_load_n(&r->sh->released, __ATOMIC_ACQUIRE);
+
+		if (__atomic_compare_exchange_n(&r->sh->consumer, &cur, r->pid,
+				false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			__atomic_store_n(&r->sh->orphaned, held, __ATOMIC_RELEASE);
+			__atomic_store_n(&r->sh->deaths, r->sh->deaths + 1,
+					__ATOMIC_RELEASE);
+			return 0;
+		}
+	}
+	__atomic_store_n(&r->sh->consumer, r->pid, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -104,7 +134,8 @@ struct fp_recv *
 fp_recv_open(const char *file_prefix, const char *name, char *err,
 		size_t errlen)
 {
-	char rn[RTE_RING_NAMESIZE], mn[RTE_MEMZONE_NAMESIZE];
+	char rn[RTE_RING_NAMESIZE], mn[RTE_MEMZONE_NAMESIZE], lock[PATH_MAX];
+	struct rte_mbuf_dynfield field;
 	const struct rte_memzone *mz;
 	struct fp_recv *r;
 	int32_t other = 0;
@@ -128,22 +159,32 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 			file_prefix ? file_prefix : "rte", name);
 	}
 	r->sh = mz->addr;
-	r->meta_off = rte_mbuf_dynfield_lookup(FP_RING_DYNFIELD, NULL);
+	r->lock_fd = -1;
+	r->meta_off = rte_mbuf_dynfield_lookup(FP_RING_DYNFIELD, &field);
 	if (__atomic_load_n(&r->sh->magic, __ATOMIC_ACQUIRE) != FP_RING_MAGIC ||
-			r->meta_off < 0) {
+			r->sh->meta_size != sizeof(struct fp_ring_meta) ||
+			r->meta_off < 0 || field.size != sizeof(struct fp_ring_meta)) {
 		free(r);
 		return fail(err, errlen,
 			"ring %s: not set up by a fastpath of this version", name);
 	}
-	r->pid = (int32_t)getpid();
-	if (take_slot(r->sh, r->pid, &other) != 0) {
+	if (__atomic_load_n(&r->sh->closing, __ATOMIC_ACQUIRE)) {
 		free(r);
+		return fail(err, errlen, "fastpath is stopping: ring %s closed", name);
+	}
+	r->pid = (int32_t)getpid();
+	snprintf(lock, sizeof(lock), "%s/" FP_RING_PREFIX "%s" FP_RING_LOCK_SUFFIX,
+		rte_eal_get_runtime_dir(), name);
+	if (take_slot(r, lock, &other) != 0) {
+		free(r);
+		if (other == 0)
+			return fail(err, errlen, "ring %s: cannot take its lock %s: %s",
+				name, lock, strerror(errno));
 		return fail(err, errlen,
 			"ring %s has a consumer already (pid %d): one consumer per ring",
 			name, (int)other);
 	}
 	__atomic_store_n(&r->sh->attaches, r->sh->attaches + 1, __ATOMIC_RELEASE);
-	r->dequeued = __atomic_load_n(&r->sh->dequeued, __ATOMIC_ACQUIRE);
 	r->released = __atomic_load_n(&r->sh->released, __ATOMIC_ACQUIRE);
 	return r;
 }
@@ -186,14 +227,14 @@ fp_recv_burst(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 {
 	unsigned int got = 0, k;
 
+	if (__atomic_load_n(&r->sh->closing, __ATOMIC_RELAXED))
+		return 0;               /* fastpath is stopping: fp_recv_closed */
+
 	do {
 		k = burst(r, d + got, n - got < RELEASE_BATCH ? n - got : RELEASE_BATCH);
 		got += k;
 	} while (k == RELEASE_BATCH && got < n);
-	if (got != 0) {
-		r->dequeued += got;
-		__atomic_store_n(&r->sh->dequeued, r->dequeued, __ATOMIC_RELEASE);
-	}
+	r->taken += got;             /* the ring's tail counts them for fastpath */
 	return got;
 }
 
@@ -204,10 +245,14 @@ fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 {
 	void *batch[RELEASE_BATCH];
 	struct rte_mempool *pool = NULL;
-	unsigned int i, nb = 0;
+	unsigned int i, nb = 0, back = 0;
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = d[i].mbuf, *next;
+
+		if (m == NULL)
+			continue;           /* released already */
+		back++;
 
 		for (; m != NULL; m = next) {
 			next = m->next;
@@ -226,14 +271,23 @@ fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 	}
 	if (nb != 0)
 		rte_mempool_generic_put(pool, batch, nb, NULL);
-	r->released += n;
+	/* counted after the mbufs are back: a consumer killed in between
+	 * leaves them counted held, though in the pool (at most a burst) */
+	r->released += back;
+	r->mine += back;
 	__atomic_store_n(&r->sh->released, r->released, __ATOMIC_RELEASE);
+}
+
+int
+fp_recv_closed(const struct fp_recv *r)
+{
+	return __atomic_load_n(&r->sh->closing, __ATOMIC_ACQUIRE) != 0;
 }
 
 unsigned long long
 fp_recv_held(const struct fp_recv *r)
 {
-	return (unsigned long long)(r->dequeued - r->released);
+	return (unsigned long long)(r->taken - r->mine);
 }
 
 void
@@ -246,5 +300,7 @@ fp_recv_close(struct fp_recv *r)
 	pid = r->pid;
 	__atomic_compare_exchange_n(&r->sh->consumer, &pid, 0, false,
 			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);      /* the lock goes with it */
 	free(r);
 }

@@ -9,6 +9,9 @@
  *    every lcore that receives for it (multi-producer), dequeued by one
  *    consumer (single-consumer);
  *  - the memzone "fprc_NAME": the struct below;
+ *  - the file "fpr_NAME.lock" in DPDK's runtime directory: the consumer
+ *    holds an flock on it while attached; the kernel drops it when the
+ *    consumer dies, whatever its pid namespace (a pid alone cannot tell);
  *  - the mbuf dynamic field FP_RING_DYNFIELD: where the datagram is in
  *    its frame (struct fp_ring_meta), written before the enqueue.
  * Not installed: the library and fastpath are built from the same tree.
@@ -18,7 +21,8 @@
 #define FP_RING_PREFIX "fpr_"
 #define FP_RING_MZ_PREFIX "fprc_"
 #define FP_RING_DYNFIELD "fastpath_ring_meta"
-#define FP_RING_MAGIC 0x66707231u   /* "fpr1" */
+#define FP_RING_LOCK_SUFFIX ".lock"
+#define FP_RING_MAGIC 0x66707232u   /* "fpr2" */
 
 /* What a consumer's view needs without reading the frame itself (a
  * consumer that only counts never touches its cache lines). */
@@ -33,15 +37,21 @@ struct fp_ring_meta {
 	uint32_t len;             /* UDP payload bytes */
 };
 
-/* Counters are written by one side each, with relaxed atomics. */
+/*
+ * Datagrams a consumer took are counted by the ring itself (its consumer
+ * tail, updated by the dequeue): held = tail - released, 32-bit, with no
+ * window between a dequeue and its count. Counters are written with
+ * atomics; orphaned and deaths by whoever wins the CAS on consumer.
+ */
 struct fp_ring_shared {
 	uint32_t magic;
-	int32_t consumer;         /* the consumer's pid, 0: none (CAS) */
-	uint64_t dequeued;        /* consumer: datagrams taken off the ring */
-	uint64_t released;        /* consumer: of those, mbufs given back */
+	uint32_t meta_size;       /* sizeof(struct fp_ring_meta), the producer's */
+	int32_t consumer;         /* the attached consumer's pid (for people), 0:
+	                           * none; ownership is the lock file's */
+	uint32_t closing;         /* fastpath is stopping: consumers detach */
+	uint64_t released;        /* consumer: mbufs given back */
 	uint64_t attaches;        /* consumer: times a consumer attached */
-	uint64_t orphaned;        /* fastpath, or a consumer taking over: mbufs
-	                           * a dead consumer held (lost to the pool) */
+	uint64_t orphaned;        /* mbufs dead consumers held (lost to the pool) */
 	uint64_t deaths;          /* consumers found dead holding the ring */
 };
 

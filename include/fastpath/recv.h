@@ -55,6 +55,13 @@ unsigned int fp_recv_burst(struct fp_recv *r, struct fp_dgram *d,
 /* Give d[0..n) back to fastpath's mempool. */
 void fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n);
 
+/* Non-zero once fastpath is stopping: fp_recv_burst returns nothing
+ * more; release what you hold, fp_recv_close, and end the process (it
+ * holds fastpath's memory, and in DPDK 22.11 a secondary cannot attach
+ * to a new primary: a fastpath with the same prefix cannot start while
+ * it lives). */
+int fp_recv_closed(const struct fp_recv *r);
+
 /* Datagrams taken and not yet released. */
 unsigned long long fp_recv_held(const struct fp_recv *r);
 

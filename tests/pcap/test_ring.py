@@ -124,8 +124,11 @@ def payload(i):
     return b"ring-%06d-" % i + bytes((i * 7 + k) & 0xff for k in range(i % 40))
 
 
+US, PEER = "02:70:63:61:70:00", "02:00:00:00:00:02"     # net_pcap port 0's MAC
+
+
 def frame(i, dport=9):
-    return pg.pad60(pg.eth("02:70:63:61:70:00", "02:00:00:00:00:02", 0x0800,
+    return pg.pad60(pg.eth(US, PEER, 0x0800,
                            pg.udp4("10.0.%d.%d" % (i % 7, 1 + i % 200), "10.1.0.1",
                                    1000 + i % 13, dport, payload(i))))
 
@@ -142,9 +145,21 @@ def deliver():
     if skipped is not None:
         return skipped
     c = fr.Checker(name)
-    n = 3000
-    sent = [payload(i) for i in range(n)]
-    p = Primary(name, [frame(i) for i in range(n)], ["9=ring,name=feed,size=4096"])
+    n, nf = 3000, 20
+    # and datagrams fastpath reassembles (several mbufs: seg_len < len),
+    # IPv4 and IPv6, of 3000 bytes and more
+    big = [payload(i) + bytes((i + k) & 0xff for k in range(3000 + i)) for i in range(2 * nf)]
+    frags = []
+    for i in range(nf):
+        frags += [pg.eth(US, PEER, 0x0800, f) for f in
+                  pg.fragment4("10.0.0.2", "10.1.0.1", 7000 + i, 9, big[i], 1480, 100 + i)]
+        frags += [pg.eth(US, PEER, 0x86DD, f) for f in
+                  pg.fragment6("2001:db8::2", "2001:db8::1", 7000 + i, 9, big[nf + i], 1448,
+                               200 + i)]
+    sent = [payload(i) for i in range(n)] + big
+    n += 2 * nf
+    p = Primary(name, [frame(i) for i in range(n - 2 * nf)] + frags,
+                ["9=ring,name=feed,size=4096"])
     try:
         c.true("fastpath up", p.up())
         r = p.recv("-n", str(n), "-q", "-o", "len", "feed")
@@ -180,21 +195,23 @@ def full():
     if skipped is not None:
         return skipped
     c = fr.Checker(name)
-    n, other, size = 1000, 300, 64
-    frames = [frame(i) for i in range(n)] + [frame(i, dport=10) for i in range(other)]
+    n, other, size, n6 = 1000, 300, 64, 100
+    frames = [frame(i) for i in range(n)] + [frame(i, dport=10) for i in range(other)] + \
+        [frame6(i) for i in range(n6)]
     p = Primary(name, frames, ["9=ring,name=small,size=%d" % size, "10=count"])
     try:
         c.true("fastpath up", p.up())
-        c.true("all frames processed", fr.wait_for(lambda: p.processed() == n + other, 30, 0.1))
+        c.true("all frames processed",
+               fr.wait_for(lambda: p.processed() == n + other + n6, 30, 0.1))
         u = p.udp()
         c.eq("the ring is full", u["0"]["rx_queue"], size)
-        c.eq("the listener's drops", u["0"]["drops"], n - size)
+        c.eq("the listener's drops", u["0"]["drops"], n + n6 - size)
         c.eq("the other listener took all of its own", u["1"]["datagrams"], other)
         st = subprocess.run([os.path.join(fr.ROOT, "scripts", "fastpath-stat"), "-f",
                              fr.prefix(name), "udp"], capture_output=True, text=True, timeout=60)
         row = [l.split() for l in st.stdout.splitlines() if l.strip().startswith("0:")]
         c.true("fastpath-stat udp: drops and rx_queue as /proc/net/udp: %r" % st.stdout,
-               len(row) == 1 and row[0][2] == "ring" and int(row[0][5]) == n - size and
+               len(row) == 1 and row[0][2] == "ring" and int(row[0][5]) == n + n6 - size and
                int(row[0][6]) == size)
         r = p.recv("-n", str(size), "-q", "-o", "len", "small")
         out, err = r.communicate(timeout=60)
@@ -208,9 +225,12 @@ def full():
     c.eq("fastpath exit status", rc, 0)
     if stats:
         sn = stats["snmp"]["Udp"]
-        c.eq("consumed + RcvbufErrors == N", size + sn["RcvbufErrors"], n)
+        s6 = stats["snmp"]["Udp6"]
+        c.eq("consumed + RcvbufErrors == N (IPv4)", size + sn["RcvbufErrors"], n)
         c.eq("InErrors counts them too", sn["InErrors"], n - size)
-        c.eq("drop reason SOCKET_RCVBUFF", stats["drops"]["SOCKET_RCVBUFF"], n - size)
+        c.eq("IPv6: Udp6 RcvbufErrors and InErrors", (s6["RcvbufErrors"], s6["InErrors"]),
+             (n6, n6))
+        c.eq("drop reason SOCKET_RCVBUFF", stats["drops"]["SOCKET_RCVBUFF"], n + n6 - size)
     return c.done()
 
 
@@ -221,7 +241,9 @@ def backpressure():
         return skipped
     c = fr.Checker(name)
     frames = [frame(i) for i in range(64)] + [frame(i, dport=10) for i in range(64)]
-    p = Primary(name, frames, ["9=ring,name=bp,size=1024", "10=count"], infinite=True)
+    # the docs' size: the pool is sized for full rings, so a stopped
+    # consumer never starves the other listener
+    p = Primary(name, frames, ["9=ring,name=bp,size=8192", "10=count"], infinite=True)
     r = None
     try:
         c.true("fastpath up", p.up())
@@ -231,7 +253,7 @@ def backpressure():
         c.true("consumer receiving", fr.wait_for(
             lambda: p.udp()["0"]["consumer_dequeued"] > 10000, 20, 0.05))
         r.send_signal(signal.SIGSTOP)
-        c.true("the ring fills", fr.wait_for(lambda: p.udp()["0"]["rx_queue"] == 1024, 20, 0.05))
+        c.true("the ring fills", fr.wait_for(lambda: p.udp()["0"]["rx_queue"] == 8192, 20, 0.05))
         a = p.udp()
         time.sleep(0.5)
         b = p.udp()
@@ -242,15 +264,19 @@ def backpressure():
         c.true("delivery resumes", fr.wait_for(
             lambda: p.udp()["0"]["consumer_dequeued"] > b["0"]["consumer_dequeued"] + 10000,
             20, 0.05))
-        r.send_signal(signal.SIGINT)
-        _, err = r.communicate(timeout=30)
-        c.eq("consumer ends cleanly on SIGINT: %s" % err.decode()[-200:], r.returncode, 0)
-        r = None
     finally:
-        if r is not None:
-            r.kill()
-            r.communicate()
+        # fastpath stops under the attached consumer: the consumer is told,
+        # detaches and ends by itself, and fastpath exits cleanly
         rc, stats, err = p.stop()
+        if r is not None:
+            try:
+                _, rerr = r.communicate(timeout=10)
+                c.eq("the consumer ends when fastpath stops: %s" % rerr.decode()[-200:],
+                     (r.returncode, "fastpath is stopping" in rerr.decode()), (0, True))
+            except subprocess.TimeoutExpired:
+                r.kill()
+                r.communicate()
+                c.true("the consumer ends when fastpath stops", False)
     c.eq("fastpath exit status", rc, 0)
     if stats:
         u = stats["udp"]["0"]
@@ -307,6 +333,55 @@ def consumer_killed():
              sum(m["in_use"] for m in stats["mempools"].values()), lost)
         c.true("and it was reported at exit: %s" % err[-300:],
                re.search(r"not given back", err) is not None)
+    return c.done()
+
+
+def pid_namespace():
+    """A consumer in its own pid namespace (a container): its pid means
+    nothing to fastpath, whose liveness check is the consumer's lock, so
+    it is never taken for dead while it lives (and a second consumer is
+    refused); killed, its death is seen and a new consumer attaches."""
+    name = "ring_pid_namespace"
+    skipped = need_hugepages(name)
+    if skipped is not None:
+        return skipped
+    if shutil.which("unshare") is None:
+        return fr.skip(name, "needs unshare (util-linux)")
+    c = fr.Checker(name)
+    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=ns,size=1024"],
+                infinite=True)
+    r = None
+    try:
+        c.true("fastpath up", p.up())
+        r = subprocess.Popen(["unshare", "--pid", "--fork", "--kill-child", RECV, "-q", "-f",
+                              fr.prefix(name), "ns"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, env=CONSUMER_ENV)
+        c.true("consumer attached", fr.wait_for(lambda: p.udp()["0"]["consumer_pid"] != 0,
+                                                20, 0.05))
+        time.sleep(2.5)            # fastpath looks for dead consumers once a second
+        u = p.udp()["0"]
+        c.eq("alive: not taken for dead", u["consumer_deaths"], 0)
+        a = u["consumer_dequeued"]
+        time.sleep(0.3)
+        c.true("still receiving", p.udp()["0"]["consumer_dequeued"] > a)
+        second = subprocess.run([RECV, "-f", fr.prefix(name), "-n", "1", "ns"],
+                                capture_output=True, text=True, timeout=60, env=CONSUMER_ENV)
+        c.true("a second consumer refused: %r" % second.stderr,
+               second.returncode == 2 and "has a consumer already" in second.stderr)
+        r.kill()
+        r.communicate()
+        r = None
+        c.true("its death is seen", fr.wait_for(lambda: p.udp()["0"]["consumer_deaths"] == 1,
+                                                10, 0.1))
+        again = subprocess.run([RECV, "-f", fr.prefix(name), "-q", "-n", "1000", "ns"],
+                               capture_output=True, text=True, timeout=60, env=CONSUMER_ENV)
+        c.eq("a new consumer attaches: %s" % again.stderr[-200:], again.returncode, 0)
+    finally:
+        if r is not None:
+            r.kill()
+            r.communicate()
+        rc, stats, err = p.stop()
+    c.eq("fastpath exit status", rc, 0)
     return c.done()
 
 
@@ -423,13 +498,20 @@ def bad_input():
         ("bad name", ["9=ring,name=a/b"], "name= must be"),
         ("a name twice", ["9=ring,name=a", "10=ring,name=a"], "a ring named a exists"),
         ("unknown option", ["9=ring,name=a,depth=3"], "unknown ring option"),
+        # consumers map fastpath's hugepage files
+        ("--huge-unlink", ["9=ring,name=a"], "run without --huge-unlink"),
+        ("--in-memory", ["9=ring,name=a"], "run without --in-memory"),
+        ("lcore 127", ["9=ring,name=a"], "lcore 127 is the consumers'"),
     ]
-    # all --no-huge: the first is refused for it, the others before EAL
+    extra = {"--huge-unlink": ["--huge-unlink"], "--in-memory": ["--in-memory"],
+             "lcore 127": ["--lcores", "0@0,127@0"]}
+    # all --no-huge: the first is refused for it, the others before it
     for what, listen, text in cases:
         args = []
         for l in listen:
             args += ["--listen", l]
-        cmd = [fr.BINARY, "--no-pci", "-l", "0", "--file-prefix", fr.prefix(name),
+        lc = ["-l", "0"] if what != "lcore 127" else []
+        cmd = [fr.BINARY, "--no-pci"] + lc + extra.get(what, []) + ["--file-prefix", fr.prefix(name),
                "--log-level", "lib.eal:warning", "--vdev", "net_pcap0,rx_pcap=" + pcap,
                "--no-huge", "-m", "256", "--", "--main-polls"] + args
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
@@ -447,5 +529,6 @@ def bad_input():
 
 if __name__ == "__main__":
     fr.main({"deliver": deliver, "full": full, "backpressure": backpressure,
-             "consumer_killed": consumer_killed, "out_of_tree": out_of_tree,
+             "consumer_killed": consumer_killed, "pid_namespace": pid_namespace,
+             "out_of_tree": out_of_tree,
              "bad_input": bad_input})

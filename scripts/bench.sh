@@ -19,7 +19,8 @@
 # only that pair (count and first8), RUNS times. -R runs count against a
 # ring listener read by fastpath-recv on the other CPU (the main lcore's,
 # which only sleeps): the consumer's rate (datagrams it took off the ring
-# per second) against count's, and the ring's drops per second.
+# per second) against count's, and the ring's drops per second (the
+# ring's size: RING_SIZE, default 16384).
 #
 #   scripts/bench.sh [-d SECONDS] [-r RUNS] [-n] [-p | -R]
 #                    (-n: --no-huge, -p: the handler pair, -R: the ring pair)
@@ -124,7 +125,7 @@ run_ring() {
     # the consumer maps fastpath's hugepage files: they must stay linked
     # shellcheck disable=SC2086
     "$FP_BUILD/app/fastpath" ${EAL/--huge-unlink/} --file-prefix "$prefix" -- \
-        --listen 9=ring,name=bench,size=16384 >"$WORK/fp.log" 2>&1 &
+        --listen 9=ring,name=bench,size=${RING_SIZE:-16384} >"$WORK/fp.log" 2>&1 &
     local pid=$! i
     for i in $(seq 1 300); do
         [ -S "/var/run/dpdk/$prefix/dpdk_telemetry.v2" ] && break

@@ -45,6 +45,7 @@ struct fp_port {
 	uint16_t nb_tapq;
 	bool tap_created;
 	bool tap_started;
+	bool tap_promisc;           /* promiscuous for want of all-multicast */
 	char tap_name[16];          /* IFNAMSIZ */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	char driver[32];

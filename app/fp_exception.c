@@ -182,8 +182,12 @@ fp_exception_start(struct fp_app *a, char *err, size_t errlen)
 		/* the kernel's groups (all-nodes, solicited-node, ...) must
 		 * reach it: the NIC takes every multicast frame */
 		rc = rte_eth_allmulticast_enable(p->id);
+		if (rc != 0 && rte_eth_promiscuous_get(p->id) != 1) {
+			rc = rte_eth_promiscuous_enable(p->id);
+			p->tap_promisc = rc == 0;
+		}
 		if (rc != 0)
-			FP_LOG(WARNING, "port %u: all-multicast not available (%s): the kernel behind %s sees only the groups fastpath's listeners joined (IPv6 neighbour discovery needs its solicited-node groups)",
+			FP_LOG(WARNING, "port %u: neither all-multicast nor promiscuous mode (%s): the kernel behind %s sees only the groups fastpath's listeners joined (IPv6 neighbour discovery needs its solicited-node groups)",
 				p->id, strerror(-rc), p->tap_name);
 		FP_LOG(INFO, "port %u: exception path %s (%u queue pair(s))",
 			p->id, p->tap_name, p->nb_tapq);
@@ -206,6 +210,9 @@ fp_exception_close(struct fp_app *a)
 			FP_LOG(WARNING, "TAP %s: stop failed", p->tap_name);
 		if (p->tap_started)
 			rte_eth_allmulticast_disable(p->id);
+		if (p->tap_promisc)
+			rte_eth_promiscuous_disable(p->id);
+		p->tap_promisc = false;
 		p->tap_started = false;
 		rte_eth_dev_close(p->tap_port);
 		snprintf(name, sizeof(name), "net_tap_fp%u", p->id);

@@ -84,8 +84,9 @@ eal_attach(const char *prefix, char *err, size_t errlen)
 	snprintf(lc + used, sizeof(lc) - used, ")");
 	if (rte_eal_init(6, argv) < 0) {
 		fail(err, errlen,
-			"cannot attach to fastpath (file prefix %s) as a DPDK secondary: %s (is it running, with hugepages and without --huge-unlink or --in-memory?)",
-			prefix ? prefix : "rte", rte_strerror(rte_errno));
+			"cannot attach to fastpath (file prefix %s) as a DPDK secondary%s%s (is it running, with hugepages and without --huge-unlink or --in-memory?)",
+			prefix ? prefix : "rte", rte_errno ? ": " : "",
+			rte_errno ? rte_strerror(rte_errno) : "");
 		return -1;
 	}
 	eal_ready = 1;

@@ -274,6 +274,15 @@ def out_of_tree():
         h = compile_so(os.path.join(d, "tiny.so"), TINY.replace("ABI", "FP_HANDLER_ABI_VERSION")
                        .replace("SKIP", "FP_VIEW_SKIP_ADDRS"),
                        flags.stdout.split())
+        # without installing, as the README says: the uninstalled package
+        unenv = dict(os.environ, PKG_CONFIG_PATH=os.path.join(BUILD, "meson-uninstalled"))
+        unflags = subprocess.run(["pkg-config", "--cflags", "fastpath"], capture_output=True,
+                                 text=True, env=unenv)
+        c.true("pkg-config --cflags fastpath, uninstalled: %r" % unflags.stdout,
+               "-I" + os.path.join(fr.ROOT, "include") in unflags.stdout.split())
+        compile_so(os.path.join(d, "tiny-uninstalled.so"),
+                   TINY.replace("ABI", "FP_HANDLER_ABI_VERSION").replace("SKIP", "0"),
+                   unflags.stdout.split())
         frames = [udp("10.0.0.2", 7000, 5000, b"%d" % k) for k in range(7)]
         pcap = os.path.join(d, "in.pcap")
         pg.write_pcap(pcap, frames)

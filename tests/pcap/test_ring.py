@@ -450,6 +450,22 @@ def out_of_tree():
         c.eq("cc: %s" % cc.stderr[-400:], cc.returncode, 0)
         if cc.returncode != 0:
             return c.done()
+        # and without installing, as the docs say: the uninstalled package
+        unenv = dict(os.environ, PKG_CONFIG_PATH=os.path.join(build, "meson-uninstalled"))
+        unflags = subprocess.run(["pkg-config", "--cflags", "--libs", "fastpath-recv"],
+                                 capture_output=True, text=True, env=unenv)
+        uncc = subprocess.run(["cc", "-std=c11", "-o", exe + "-uninstalled", src] +
+                              unflags.stdout.split(), capture_output=True, text=True)
+        c.eq("cc with the uninstalled fastpath-recv package (%s): %s" %
+             (unflags.stdout.strip(), uncc.stderr[-300:]), uncc.returncode, 0)
+        # docs/rings.md's example, as printed
+        doc = re.search(r"```c\n(.*?)```", open(os.path.join(fr.ROOT, "docs", "rings.md")).read(),
+                        re.S)
+        dsrc = os.path.join(d, "docs_example.c")
+        open(dsrc, "w").write(doc.group(1) if doc else "")
+        dcc = subprocess.run(["cc", "-std=c11", "-Wall", "-Werror", "-o", dsrc[:-2], dsrc] +
+                             unflags.stdout.split(), capture_output=True, text=True)
+        c.eq("docs/rings.md's example compiles: %s" % dcc.stderr[-300:], dcc.returncode, 0)
         libdir = os.path.dirname(next(os.path.join(dp, f) for dp, _, fs in os.walk(stage)
                                       for f in fs if f.startswith("libfastpath-recv.so")))
         n, n6 = 500, 100

@@ -46,10 +46,16 @@ CONSUMER_ENV = dict(os.environ, ASAN_OPTIONS=(os.environ.get("ASAN_OPTIONS", "")
                                               ":detect_leaks=0").lstrip(":"))
 
 
-def need_hugepages(name):
-    if fr.hugepages_free_mb() < 512:
-        return fr.skip(name, "needs 512 MiB of free hugepages (scripts/setup-host.sh hugepages N)")
-    return None
+def with_hugepages(test):
+    """A ring test, named ring_<function>: it gets its name and a
+    Checker, or is skipped where no hugepages are free (never in CI)."""
+    def run():
+        name = "ring_" + test.__name__
+        if fr.hugepages_free_mb() < 512:
+            return fr.skip(name, "needs 512 MiB of free hugepages "
+                           "(scripts/setup-host.sh hugepages N)")
+        return test(name, fr.Checker(name))
+    return run
 
 
 class Primary:
@@ -139,12 +145,8 @@ def frame6(i, dport=9):
                           payload(i)))
 
 
-def deliver():
-    name = "ring_deliver"
-    skipped = need_hugepages(name)
-    if skipped is not None:
-        return skipped
-    c = fr.Checker(name)
+@with_hugepages
+def deliver(name, c):
     n, nf = 3000, 20
     # and datagrams fastpath reassembles (several mbufs: seg_len < len),
     # IPv4 and IPv6, of 3000 bytes and more
@@ -189,12 +191,8 @@ def deliver():
     return c.done()
 
 
-def full():
-    name = "ring_full"
-    skipped = need_hugepages(name)
-    if skipped is not None:
-        return skipped
-    c = fr.Checker(name)
+@with_hugepages
+def full(name, c):
     n, other, size, n6 = 1000, 300, 64, 100
     frames = [frame(i) for i in range(n)] + [frame(i, dport=10) for i in range(other)] + \
         [frame6(i) for i in range(n6)]
@@ -234,12 +232,8 @@ def full():
     return c.done()
 
 
-def backpressure():
-    name = "ring_backpressure"
-    skipped = need_hugepages(name)
-    if skipped is not None:
-        return skipped
-    c = fr.Checker(name)
+@with_hugepages
+def backpressure(name, c):
     frames = [frame(i) for i in range(64)] + [frame(i, dport=10) for i in range(64)]
     # the docs' size: the pool is sized for full rings, so a stopped
     # consumer never starves the other listener
@@ -285,12 +279,8 @@ def backpressure():
     return c.done()
 
 
-def consumer_killed():
-    name = "ring_consumer_killed"
-    skipped = need_hugepages(name)
-    if skipped is not None:
-        return skipped
-    c = fr.Checker(name)
+@with_hugepages
+def consumer_killed(name, c):
     p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=k,size=1024"],
                 infinite=True)
     r = None
@@ -336,18 +326,14 @@ def consumer_killed():
     return c.done()
 
 
-def pid_namespace():
+@with_hugepages
+def pid_namespace(name, c):
     """A consumer in its own pid namespace (a container): its pid means
     nothing to fastpath, whose liveness check is the consumer's lock, so
     it is never taken for dead while it lives (and a second consumer is
     refused); killed, its death is seen and a new consumer attaches."""
-    name = "ring_pid_namespace"
-    skipped = need_hugepages(name)
-    if skipped is not None:
-        return skipped
     if shutil.which("unshare") is None:
         return fr.skip(name, "needs unshare (util-linux)")
-    c = fr.Checker(name)
     p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=ns,size=1024"],
                 infinite=True)
     r = None
@@ -416,15 +402,11 @@ int main(int argc, char **argv)
 '''
 
 
-def out_of_tree():
+@with_hugepages
+def out_of_tree(name, c):
     """A consumer built as a user would: meson install into a staging
     directory, cc with pkg-config's flags and libraries for
     fastpath-recv, run against fastpath."""
-    name = "ring_out_of_tree"
-    skipped = need_hugepages(name)
-    if skipped is not None:
-        return skipped
-    c = fr.Checker(name)
     stage = tempfile.mkdtemp(prefix="fprstage")
     p = None
     try:

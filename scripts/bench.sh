@@ -60,62 +60,45 @@ VDEV="net_pcap0,rx_pcap=$WORK/udp64.pcap,infinite_rx=1"
 # shellcheck disable=SC2086
 EAL="--no-pci -l 0,1 $FP_MEM_ARGS --log-level lib.eal:warning --log-level lib.telemetry:error --vdev $VDEV"
 
-# measure PREFIX: ipackets rate over DURATION s, after 1 s of warm-up.
-# Prints "mpps [cycles_per_packet]".
+# measure PREFIX [ring]: over DURATION s, after 1 s of warm-up, the
+# port's ipackets rate and fastpath's cycles per packet ("mpps [cpp]");
+# with "ring", ring listener 0's consumer rate and the ring's drops, in
+# Mpps, once a consumer is attached ("mpps drops").
 measure() {
-    python3 - "$1" "$DURATION" <<'PY'
+    python3 - "$1" "$DURATION" "${2:-port}" <<'PY'
 import importlib.machinery, os, sys, time
 stat = importlib.machinery.SourceFileLoader(
     "fastpath_stat", os.path.join(os.environ["FP_ROOT"], "scripts", "fastpath-stat")).load_module()
-prefix, duration = sys.argv[1], float(sys.argv[2])
+prefix, duration, mode = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 path = stat.socket_path(prefix)
 end = time.monotonic() + 30
 while not os.path.exists(path) and time.monotonic() < end:
     time.sleep(0.05)
-time.sleep(1.0)
 c = stat.Client(prefix)
-def sample():
-    t = time.monotonic()
-    v = c.query("/ethdev/stats,0")["ipackets"]
-    return t, v
-t0, p0 = sample()
-lc0 = c.query("/fastpath/lcores") if "/fastpath/lcores" in c.query("/") else None
-time.sleep(duration)
-t1, p1 = sample()
-out = "%.3f" % ((p1 - p0) / (t1 - t0) / 1e6)
-if lc0:
-    lc1 = c.query("/fastpath/lcores")
-    busy = sum(v["busy_cycles"] for v in lc1.values()) - sum(v["busy_cycles"] for v in lc0.values())
-    pk = sum(v["packets"] for v in lc1.values()) - sum(v["packets"] for v in lc0.values())
-    out += " %.1f" % (busy / pk if pk else 0)
-print(out)
-c.close()
-PY
-}
-
-# measure_ring PREFIX: the consumer's rate on ring listener 0 and the
-# ring's drops, in Mpps, over DURATION s after 1 s of warm-up.
-measure_ring() {
-    python3 - "$1" "$DURATION" <<'PY'
-import importlib.machinery, os, sys, time
-stat = importlib.machinery.SourceFileLoader(
-    "fastpath_stat", os.path.join(os.environ["FP_ROOT"], "scripts", "fastpath-stat")).load_module()
-prefix, duration = sys.argv[1], float(sys.argv[2])
-c = stat.Client(prefix)
-end = time.monotonic() + 30
-while time.monotonic() < end:
+while mode == "ring" and time.monotonic() < end:
     u = c.query("/fastpath/udp")
     if u and u["0"].get("consumer_pid"):
         break
     time.sleep(0.05)
 time.sleep(1.0)
 def sample():
-    u = c.query("/fastpath/udp")["0"]
-    return time.monotonic(), u["consumer_dequeued"], u["drops"]
-t0, d0, x0 = sample()
+    if mode == "ring":
+        u = c.query("/fastpath/udp")["0"]
+        return time.monotonic(), u["consumer_dequeued"], u["drops"]
+    return time.monotonic(), c.query("/ethdev/stats,0")["ipackets"], 0
+lc0 = c.query("/fastpath/lcores") if mode == "port" and "/fastpath/lcores" in c.query("/") else None
+t0, p0, x0 = sample()
 time.sleep(duration)
-t1, d1, x1 = sample()
-print("%.3f %.3f" % ((d1 - d0) / (t1 - t0) / 1e6, (x1 - x0) / (t1 - t0) / 1e6))
+t1, p1, x1 = sample()
+out = "%.3f" % ((p1 - p0) / (t1 - t0) / 1e6)
+if mode == "ring":
+    out += " %.3f" % ((x1 - x0) / (t1 - t0) / 1e6)
+elif lc0:
+    lc1 = c.query("/fastpath/lcores")
+    busy = sum(v["busy_cycles"] for v in lc1.values()) - sum(v["busy_cycles"] for v in lc0.values())
+    pk = sum(v["packets"] for v in lc1.values()) - sum(v["packets"] for v in lc0.values())
+    out += " %.1f" % (busy / pk if pk else 0)
+print(out)
 c.close()
 PY
 }
@@ -134,7 +117,7 @@ run_ring() {
     sleep 1
     taskset -c 0 "$FP_BUILD/client/fastpath-recv" -q -f "$prefix" bench 2>"$WORK/recv.log" &
     local rpid=$!
-    measure_ring "$prefix"
+    measure "$prefix" ring
     kill -INT $rpid; wait $rpid 2>/dev/null || true
     kill -TERM $pid; wait $pid 2>/dev/null || true
     rm -f /dev/hugepages/"${prefix}"map_*

@@ -74,6 +74,7 @@ struct fp_lcore {
 	struct fp_proc_ctx proc;
 	struct fp_frag *frag;               /* reassembly table */
 	struct fp_lcore_queue q[FP_MAX_LCORE_QUEUES];
+	struct fp_icmp_limit icmp_limit;    /* its ICMP error rate limits */
 } __rte_cache_aligned;
 
 struct fp_app {

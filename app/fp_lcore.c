@@ -31,6 +31,27 @@ lcore_get(struct fp_app *a, unsigned int id)
 	return lc;
 }
 
+/*
+ * ICMP errors: the kernel's global bucket (icmp_msgs_per_sec,
+ * icmp_msgs_burst) is one per host; fastpath's lcores share nothing, so
+ * each polling lcore gets its share (rounded up, at least 1), as VPP's
+ * per-thread ICMP throttle; each keeps its own per-host buckets, which RSS
+ * makes per flow.
+ */
+static void
+icmp_limits(struct fp_app *a)
+{
+	struct fp_icmp_conf *c = &a->rx.icmp;
+	unsigned int id, n = a->nb_polling ? a->nb_polling : 1;
+
+	c->tsc_hz = a->tsc_hz;
+	c->lcore_per_sec = RTE_MAX(1u, (c->msgs_per_sec + n - 1) / n);
+	c->lcore_burst = RTE_MAX(1u, (c->msgs_burst + n - 1) / n);
+	for (id = 0; id < RTE_MAX_LCORE; id++)
+		if (a->lcores[id] != NULL)
+			a->lcores[id]->proc.icmp_limit = &a->lcores[id]->icmp_limit;
+}
+
 /* One tx queue per (lcore, port it polls), in lcore order, up to the
  * device's limit; lcores past it send nothing (NO_TX_QUEUE drops). */
 static void
@@ -155,6 +176,7 @@ fp_lcores_plan(struct fp_app *a, char *err, size_t errlen)
 	RTE_LCORE_FOREACH_WORKER(id)
 		if (a->lcores[id] == NULL)
 			FP_LOG(WARNING, "worker lcore %u has no queue to poll and stays idle", id);
+	icmp_limits(a);
 	assign_txq(a);
 	return 0;
 }

@@ -515,6 +515,13 @@ doc_local(struct fp_doc *d)
 	fp_doc_str(d, "local_ips", buf);
 	fp_doc_u64(d, "sink_mode", !fp_local_host(l));
 	fp_doc_str(d, "exception", fp_app.opts.exception ? "tap" : "off");
+	/* --icmp-errors, under the kernel's sysctl names */
+	fp_doc_str(d, "icmp_errors", fp_app.opts.icmp.off ? "off" : "on");
+	fp_doc_u64(d, "icmp_ratelimit", fp_app.opts.icmp.ratelimit_ms);
+	fp_doc_u64(d, "icmp_ratemask", fp_app.opts.icmp.ratemask);
+	fp_doc_u64(d, "icmp_msgs_per_sec", fp_app.opts.icmp.msgs_per_sec);
+	fp_doc_u64(d, "icmp_msgs_burst", fp_app.opts.icmp.msgs_burst);
+	fp_doc_u64(d, "icmp6_ratelimit", fp_app.opts.icmp.ratelimit6_ms);
 }
 
 static int
@@ -629,7 +636,10 @@ build_snmp(struct fp_doc *d, const char *param, size_t limit)
 			group = fp_snmp_group(c);
 			fp_doc_dict_begin(d, group);
 		}
-		fp_doc_u64(d, fp_snmp_field(c), sum->snmp[c]);
+		/* a per-type table prints only the types seen, as the
+		 * kernel's IcmpMsg row does */
+		if (sum->snmp[c] != 0 || !fp_snmp_is_type(c))
+			fp_doc_u64(d, fp_snmp_field(c), sum->snmp[c]);
 	}
 	if (group != NULL)
 		fp_doc_dict_end(d);

@@ -27,6 +27,7 @@ enum {
 	OPT_FRAG_TIMEOUT,
 	OPT_COST_CYCLES,
 	OPT_EXCEPTION,
+	OPT_ICMP_ERRORS,
 	OPT_CONFIG_FILE,
 	OPT_HELP,
 };
@@ -79,6 +80,8 @@ static const struct opt_desc {
 	  "capacity planning: add N TSC cycles of work per packet, on every polling lcore or on the ones named (default: 0)" },
 	{ "exception", required_argument, OPT_EXCEPTION, "tap[,ifname=PREFIX]",
 	  "hand what fastpath does not serve to the kernel through a TAP per port, named PREFIX and the port id (PREFIX fp unless given) (default: off)" },
+	{ "icmp-errors", required_argument, OPT_ICMP_ERRORS, "on|off[,KEY=V]",
+	  "host mode: send ICMP port/protocol unreachable (ICMPv6 also no route) with the kernel's rate limits, KEY ratelimit, ratemask, msgs-per-sec, msgs-burst, ratelimit6 as its sysctls (default: on,ratelimit=1000,ratemask=0x1818,msgs-per-sec=1000,msgs-burst=50,ratelimit6=100)" },
 	{ "config-file", required_argument, OPT_CONFIG_FILE, "FILE",
 	  "read options from an INI file; the command line overrides it (default: none)" },
 	{ "help", no_argument, OPT_HELP, NULL, "print this help and exit" },
@@ -97,6 +100,7 @@ fp_opts_defaults(struct fp_opts *o)
 	o->mbuf_cache = FP_DEF_MBUF_CACHE;
 	o->frag_timeout_ms = FP_DEF_FRAG_TIMEOUT_MS;
 	strcpy(o->exception_prefix, FP_EXCEPTION_PREFIX_DEF);
+	fp_icmp_conf_defaults(&o->icmp);
 }
 
 const char *
@@ -339,6 +343,8 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		break;
 	case OPT_EXCEPTION:
 		return parse_exception(arg, o, err, errlen);
+	case OPT_ICMP_ERRORS:
+		return fp_icmp_conf_parse(&o->icmp, arg, err, errlen);
 	case OPT_LOCAL_IP:
 		return fp_local_add(&o->local, arg, err, errlen);
 	case OPT_LISTEN:

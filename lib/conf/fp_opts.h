@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "fp_addr.h"
+#include "fp_icmp_err.h"
 #include "fp_listen.h"
 #include "fp_qmap.h"
 
@@ -76,6 +77,7 @@ struct fp_opts {
 	char listen_name[FP_MAX_LISTENERS][FP_LISTEN_NAME_MAX];
 	bool exception;             /* --exception tap */
 	char exception_prefix[FP_EXCEPTION_PREFIX_MAX + 1];  /* TAP names */
+	struct fp_icmp_conf icmp;   /* --icmp-errors */
 	char config_file[PATH_MAX]; /* "" = none */
 	uint64_t given;             /* options given, by fp_opts_index() */
 	bool help;

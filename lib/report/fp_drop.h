@@ -20,6 +20,12 @@
 	X(IP_INHDR,        0, "bad IPv4 header (version, IHL, length)") \
 	X(IP_NOPROTO,      0, "no handler for the IP protocol") \
 	X(IP_INADDRERRORS, 0, "destination address not local") \
+	X(IP_INNOROUTES,   0, "IPv6 destination with no route (not on a local prefix)") \
+	X(IP_INVALID_SOURCE, 0, "martian source: multicast, broadcast or 0.0.0.0 (ip_route_input_slow)") \
+	X(IP_LOCAL_SOURCE, 0, "martian source: one of this host's own addresses (fib_validate_source)") \
+	X(IP_LOCALNET,     0, "loopback source or destination on the wire") \
+	X(IP_INVALID_DEST, 0, "martian destination: 0.0.0.0/8") \
+	X(MCAST_NOT_JOINED, 0, "multicast to a group no listener joined (the route lookup's membership check)") \
 	X(UDP_CSUM,        0, "bad UDP checksum") \
 	X(TCP_CSUM,        0, "bad TCP checksum") \
 	X(ICMP_CSUM,       0, "bad ICMP checksum") \

@@ -23,3 +23,9 @@ fp_snmp_field(unsigned int c)
 {
 	return c < FP_SNMP_MAX ? names[c].field : NULL;
 }
+
+int
+fp_snmp_is_type(unsigned int c)
+{
+	return c >= FP_SNMP_IcmpMsgIn_InType0 && c < FP_SNMP_MAX;
+}

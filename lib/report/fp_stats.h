@@ -81,8 +81,14 @@ struct fp_listener_stats {
 
 struct fp_lcore_stats {
 	uint64_t loops;                       /* poll-loop iterations */
-	uint64_t drop_reason[FP_DROP_MAX];    /* app drops by reason */
-	uint64_t snmp[FP_SNMP_MAX];           /* kernel MIB counters */
+	union {
+		/* both, by a burst's count index (fp_proc.h FP_BC_*) */
+		uint64_t by_index[FP_SNMP_MAX + FP_DROP_MAX];
+		struct {
+			uint64_t snmp[FP_SNMP_MAX];   /* kernel MIB counters */
+			uint64_t drop_reason[FP_DROP_MAX];  /* drops by reason */
+		};
+	};
 	struct fp_listener_stats listener[FP_MAX_LISTENERS];
 } __attribute__((aligned(FP_CACHE_LINE)));
 

@@ -84,8 +84,20 @@ fp_local_add(struct fp_local *l, const char *s, char *err, size_t errlen)
 			return fp_err(err, errlen,
 				"--local-ip: more than %d IPv4 addresses", FP_MAX_LOCAL);
 		mask = prefix == 0 ? 0 : htonl(~0u << (32 - prefix));
+		if (prefix <= 30 && a == (a | ~mask))
+			return fp_err(err, errlen,
+				"--local-ip: %s is its subnet's broadcast address", s);
+		/* an address is not also a subnet's broadcast address (the
+		 * receive path takes a local address as unicast) */
+		for (i = 0; i < l->nb_v4; i++)
+			if (l->v4_bcast[i] == a || (prefix <= 30 &&
+					l->v4[i] == (a | ~mask)))
+				return fp_err(err, errlen,
+					"--local-ip: %s is the broadcast address of another --local-ip's subnet, or the reverse",
+					s);
 		l->v4[l->nb_v4] = a;
 		l->v4_bcast[l->nb_v4] = prefix <= 30 ? (a | ~mask) : 0;
+		l->v4_plen[l->nb_v4] = (uint8_t)prefix;
 		l->nb_v4++;
 		l->host = true;
 	} else {
@@ -102,6 +114,7 @@ fp_local_add(struct fp_local *l, const char *s, char *err, size_t errlen)
 		if (l->nb_v6 == FP_MAX_LOCAL)
 			return fp_err(err, errlen,
 				"--local-ip: more than %d IPv6 addresses", FP_MAX_LOCAL);
+		l->v6_plen[l->nb_v6] = (uint8_t)prefix;
 		memcpy(l->v6[l->nb_v6++], ip.b, 16);
 		l->host = true;
 	}
@@ -122,14 +135,34 @@ fp_local_join(struct fp_local *l, const struct fp_ip *group)
 	return 0;
 }
 
+bool
+fp_local_v6_onlink(const struct fp_local *l, const uint8_t *dst)
+{
+	unsigned int i, bits, k;
+
+	for (i = 0; i < l->nb_v6; i++) {
+		bits = l->v6_plen[i];
+		for (k = 0; k < bits / 8; k++)
+			if (l->v6[i][k] != dst[k])
+				break;
+		if (k < bits / 8)
+			continue;
+		if (bits % 8 == 0 ||
+				((l->v6[i][k] ^ dst[k]) & (0xff00 >> (bits % 8))) == 0)
+			return true;
+	}
+	return false;
+}
+
+const uint8_t fp_v6_sn_prefix[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
+				       0, 0, 0, 1, 0xff };
+
 const uint8_t *
 fp_local_v6_solicited(const struct fp_local *l, const uint8_t *dst)
 {
-	static const uint8_t sn[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
-					0, 0, 0, 1, 0xff };
 	unsigned int i;
 
-	if (memcmp(dst, sn, sizeof(sn)) != 0)
+	if (memcmp(dst, fp_v6_sn_prefix, sizeof(fp_v6_sn_prefix)) != 0)
 		return NULL;
 	for (i = 0; i < l->nb_v6; i++)
 		if (memcmp(l->v6[i] + 13, dst + 13, 3) == 0)

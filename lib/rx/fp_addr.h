@@ -27,8 +27,10 @@ struct fp_local {
 	unsigned int nb_v4;
 	uint32_t v4[FP_MAX_LOCAL];          /* network order */
 	uint32_t v4_bcast[FP_MAX_LOCAL];    /* directed broadcast, or 0 */
+	uint8_t v4_plen[FP_MAX_LOCAL];      /* prefix length (32 if none) */
 	unsigned int nb_v6;
 	uint8_t v6[FP_MAX_LOCAL][16];
+	uint8_t v6_plen[FP_MAX_LOCAL];      /* prefix length (128 if none) */
 	/* multicast groups joined by listeners */
 	unsigned int nb_groups;
 	struct fp_ip groups[FP_MAX_GROUPS];
@@ -100,6 +102,51 @@ fp_local_v6(const struct fp_local *l, const uint8_t *dst)
 			return true;
 	return false;
 }
+
+/*
+ * A source address the kernel's input route lookup refuses as martian for
+ * a host, after the multicast, broadcast, zero and loopback checks (which
+ * the IPv4 stage makes in ip_route_input_slow's order): one of its own
+ * addresses, or a local subnet's broadcast address, as fib_validate_source
+ * finds them (RTN_LOCAL, RTN_BROADCAST). Network order.
+ */
+static inline bool
+fp_local_v4_own_src(const struct fp_local *l, uint32_t src)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nb_v4; i++)
+		if (l->v4[i] == src || l->v4_bcast[i] == src)
+			return true;
+	return false;
+}
+
+/* dst is on the connected prefix of a local IPv6 address (the kernel has
+ * a route to it, and, not forwarding, counts it InAddrErrors; with no
+ * route it counts InNoRoutes). */
+bool fp_local_v6_onlink(const struct fp_local *l, const uint8_t *dst);
+
+/* fe80::/64 with mac as EUI-64 (RFC 4291 appendix A): the link-local
+ * address the kernel gives an interface (addrconf_addr_eui48), which a
+ * host with an IPv6 --local-ip has on each port, for ND and MLD. */
+static inline void
+fp_v6_link_local(const uint8_t *mac, uint8_t *ll)
+{
+	memset(ll, 0, 16);
+	ll[0] = 0xfe;
+	ll[1] = 0x80;
+	ll[8] = mac[0] ^ 2;
+	ll[9] = mac[1];
+	ll[10] = mac[2];
+	ll[11] = 0xff;
+	ll[12] = 0xfe;
+	ll[13] = mac[3];
+	ll[14] = mac[4];
+	ll[15] = mac[5];
+}
+
+/* ff02::1:ff00:0/104, the solicited-node groups' prefix (13 bytes) */
+extern const uint8_t fp_v6_sn_prefix[13];
 
 /* A local IPv6 address whose solicited-node group is dst (ff02::1:ffXX:XXXX),
  * or NULL. */

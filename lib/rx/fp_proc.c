@@ -58,18 +58,21 @@ static void
 post(struct fp_proc_ctx *ctx)
 {
 	struct fp_lcore_stats *ls = ctx->lstats;
-	unsigned int w;
 	uint64_t t;
 
-	for (w = 0; w < RTE_DIM(ctx->bc.dirty); w++) {
+	_Static_assert(RTE_DIM(ctx->bc.dirty) <= 32, "a bit per dirty word");
+	_Static_assert(FP_BC_SNMP == 0 && FP_BC_DROP == FP_SNMP_MAX &&
+		offsetof(struct fp_lcore_stats, drop_reason) ==
+		offsetof(struct fp_lcore_stats, snmp) + FP_SNMP_MAX * 8,
+		"a burst's count index is the lcore's by_index");
+	for (; ctx->bc.words != 0; ctx->bc.words &= ctx->bc.words - 1) {
+		unsigned int w = (unsigned int)__builtin_ctz(ctx->bc.words);
 		uint64_t d = ctx->bc.dirty[w];
 
 		while (d != 0) {
 			unsigned int c = w * 64 + (unsigned int)__builtin_ctzll(d);
-			uint64_t *dst = c < FP_BC_DROP ? &ls->snmp[c - FP_BC_SNMP] :
-				&ls->drop_reason[c - FP_BC_DROP];
 
-			FP_STAT_ADD(*dst, ctx->bc.v[c]);
+			FP_STAT_ADD(ls->by_index[c], ctx->bc.v[c]);
 			ctx->bc.v[c] = 0;
 			d &= d - 1;
 		}
@@ -371,12 +374,14 @@ fast_udp4(struct fp_proc_ctx *ctx, struct rte_mbuf *m, struct fp_pkt *p,
 {
 	const struct fp_rx_conf *c = ctx->conf;
 	uint8_t *l2 = rte_pktmbuf_mtod(m, uint8_t *), *ip = l2 + 14, *u = ip + 20;
-	uint32_t seg = m->data_len, tot, ulen, dst;
+	uint32_t seg = m->data_len, tot, ulen, dst, src;
 	int id;
 
-	/* unicast MAC; ethertype IPv4, version 4, no options: 08 00 45 */
+	/* unicast MAC; ethertype IPv4, version 4, no options, not ECN
+	 * capable (the caller counts them all InNoECTPkts): 08 00 45, the
+	 * TOS byte's low two bits 0 */
 	if (unlikely(seg < 14 + 20 + 8 || (l2[0] & 1) ||
-			(load32(l2 + 12) & rte_cpu_to_be_32(0xffffff00)) !=
+			(load32(l2 + 12) & rte_cpu_to_be_32(0xffffff03)) !=
 			rte_cpu_to_be_32(0x08004500) ||
 			mode == FAST_OFF))
 		return FP_E_L2;
@@ -385,11 +390,16 @@ fast_udp4(struct fp_proc_ctx *ctx, struct rte_mbuf *m, struct fp_pkt *p,
 			(fp_get16(ip + 6) & 0x3fff) != 0))   /* MF or offset */
 		return FP_E_L2;
 	if (mode == FAST_HOST) {
+		/* to our MAC and a local unicast address (never multicast nor
+		 * a broadcast address: fp_local_add refuses those), from a
+		 * source that is not martian: not 0/8, 127/8, 224/3 (route_input
+		 * in fp_rx_ip4.c says which) nor ours */
 		memcpy(&dst, ip + 16, 4);
+		memcpy(&src, ip + 12, 4);
 		if (memcmp(l2, c->port[ctx->port].mac, 6) != 0 ||
-				(ip[16] & 0xf0) == 0xe0 ||
-				fp_local_v4_bcast(&c->local, dst) ||
-				!fp_local_v4(&c->local, dst))
+				!fp_local_v4(&c->local, dst) ||
+				(uint8_t)(ip[12] - 1) >= 223 || ip[12] == 127 ||
+				fp_local_v4_own_src(&c->local, src))
 			return FP_E_L2;
 	} else if (unlikely((ip[16] & 0xf0) == 0xe0 ||
 			load32(ip + 16) == UINT32_MAX)) {
@@ -487,6 +497,14 @@ _Static_assert(offsetof(struct fp_dgram, dport) == offsetof(struct fp_dgram, spo
 	offsetof(struct fp_dgram, frames) == offsetof(struct fp_dgram, sport) + 6,
 	"fast_view writes sport..frames in one store");
 
+#define FAST_DIRTY (1ull << (FP_BC_SNMP + FP_SNMP_Ip_InReceives) | \
+	1ull << (FP_BC_SNMP + FP_SNMP_IpExt_InOctets) | \
+	1ull << (FP_BC_SNMP + FP_SNMP_IpExt_InNoECTPkts) | \
+	1ull << (FP_BC_SNMP + FP_SNMP_Ip_InDelivers))
+_Static_assert(FP_BC_SNMP + FP_SNMP_IpExt_InNoECTPkts < 64 &&
+	FP_BC_SNMP + FP_SNMP_Udp6_InDatagrams < 128,
+	"the fast path's counters are in the first dirty word");
+
 /* Datagrams taken at once, for a run of packets to one listener. */
 struct take {
 	unsigned int id;          /* the listener, UINT_MAX: none */
@@ -546,7 +564,7 @@ void
 fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		struct fp_burst *out)
 {
-	uint64_t bytes = 0;
+	uint64_t fast_bytes = 0, slow_bytes = 0;
 	uint16_t i, nb_free = 0, fast = 0, nv = 0;
 	struct fp_dgram *vw = views;         /* a thread-local, addressed once */
 	struct take take = { .id = UINT_MAX };
@@ -575,12 +593,13 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD],
 					void *));
-		bytes += pkts[i]->pkt_len;
 		e = fast_udp4(ctx, pkts[i], p, mode);
 		e_fast = e == FP_E_LISTENER;
 		if (likely(e_fast)) {
 			fast++;
+			fast_bytes += pkts[i]->pkt_len;
 		} else {
+			slow_bytes += pkts[i]->pkt_len;
 			pkt_init(p, pkts[i]);
 			while (e < FP_E_NB_STAGES)
 				e = stages[e](ctx, p);
@@ -614,8 +633,16 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		nv++;
 	}
 	if (fast != 0) {
-		fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Ip_InReceives, fast);
-		fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Ip_InDelivers, fast);
+		/* what fp_rx_ipv4 and fp_rx_l4 count of each (the frames' IP
+		 * bytes are all but their 14 bytes of Ethernet: no FCS on the
+		 * fast path), at once: the four are in the first dirty word */
+		ctx->bc.v[FP_BC_SNMP + FP_SNMP_Ip_InReceives] += fast;
+		ctx->bc.v[FP_BC_SNMP + FP_SNMP_IpExt_InOctets] +=
+			(uint32_t)fast_bytes - 14u * fast;
+		ctx->bc.v[FP_BC_SNMP + FP_SNMP_IpExt_InNoECTPkts] += fast;
+		ctx->bc.v[FP_BC_SNMP + FP_SNMP_Ip_InDelivers] += fast;
+		ctx->bc.dirty[0] |= FAST_DIRTY;
+		ctx->bc.words |= 1;
 	}
 	take_switch(ctx, &take, UINT_MAX);
 	/* 2. the listeners' handlers, once per listener */
@@ -644,6 +671,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 			break;
 		case FP_E_TX:
 			p->meta.frames = p->frames;
+			p->meta.ip_len = (uint16_t)(p->m->pkt_len - p->l2_len);
 			out->tx_meta[out->nb_tx] = p->meta;
 			out->tx[out->nb_tx++] = p->m;
 			out->tx_frames += p->frames;
@@ -667,7 +695,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 			break;
 		}
 	}
-	out->bytes = bytes;
+	out->bytes = fast_bytes + slow_bytes;
 	out->nb_free = nb_free;
 	post(ctx);
 }
@@ -698,23 +726,62 @@ fp_proc_tx_done(struct fp_proc_ctx *ctx, struct fp_burst *out, uint16_t sent,
 		struct fp_burst_listener *b;
 		bool ok = i < sent;
 
+		/* an IP packet sent: __ip_local_out / __ip6_make_skb count
+		 * OutRequests, ip_finish_output2 / ip6_finish_output2
+		 * OutTransmits and OutOctets (fastpath does not fragment) */
+		if (ok && t->kind != FP_TX_ARP) {
+			if (fp_tx_kind_v6(t->kind)) {
+				SNMP_INC(ctx, Ip6, OutRequests);
+				SNMP_INC(ctx, Ip6, OutTransmits);
+				SNMP_ADD(ctx, Ip6, OutOctets, t->ip_len);
+			} else {
+				SNMP_INC(ctx, Ip, OutRequests);
+				SNMP_INC(ctx, Ip, OutTransmits);
+				SNMP_ADD(ctx, IpExt, OutOctets, t->ip_len);
+			}
+		}
 		switch (t->kind) {
 		case FP_TX_ICMP_ECHO:
 			if (ok) {
+				/* icmp_out_count: OutMsgs and the type's */
 				SNMP_INC(ctx, Icmp, OutMsgs);
 				SNMP_INC(ctx, Icmp, OutEchoReps);
+				SNMP_INC(ctx, IcmpMsgOut, OutType0);
+			}
+			break;
+		case FP_TX_ICMP_ERROR:
+			if (ok) {
+				SNMP_INC(ctx, Icmp, OutMsgs);
+				SNMP_INC(ctx, Icmp, OutDestUnreachs);
+				SNMP_INC(ctx, IcmpMsgOut, OutType3);
 			}
 			break;
 		case FP_TX_ICMP6_ECHO:
 			if (ok) {
 				SNMP_INC(ctx, Icmp6, OutMsgs);
 				SNMP_INC(ctx, Icmp6, OutEchoReplies);
+				SNMP_INC(ctx, Icmp6MsgOut, OutType129);
+			}
+			break;
+		case FP_TX_ICMP6_UNREACH:
+			if (ok) {
+				SNMP_INC(ctx, Icmp6, OutMsgs);
+				SNMP_INC(ctx, Icmp6, OutDestUnreachs);
+				SNMP_INC(ctx, Icmp6MsgOut, OutType1);
+			}
+			break;
+		case FP_TX_ICMP6_PARAMPROB:
+			if (ok) {
+				SNMP_INC(ctx, Icmp6, OutMsgs);
+				SNMP_INC(ctx, Icmp6, OutParmProblems);
+				SNMP_INC(ctx, Icmp6MsgOut, OutType4);
 			}
 			break;
 		case FP_TX_NDP_NA:
 			if (ok) {
 				SNMP_INC(ctx, Icmp6, OutMsgs);
 				SNMP_INC(ctx, Icmp6, OutNeighborAdvertisements);
+				SNMP_INC(ctx, Icmp6MsgOut, OutType136);
 			}
 			break;
 		case FP_TX_UDP4_ECHO:

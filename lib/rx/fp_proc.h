@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 
 #include "fp_addr.h"
+#include "fp_icmp_err.h"
 #include "fp_listen.h"
 #include "fp_qmap.h"
 #include "fp_seq.h"
@@ -41,6 +42,7 @@ struct fp_rx_conf {
 	 * (FP_E_KERNEL) instead of being answered, consumed or dropped as
 	 * not for this host */
 	bool exception;
+	struct fp_icmp_conf icmp;           /* --icmp-errors */
 };
 
 /*
@@ -57,12 +59,14 @@ typedef struct rte_mbuf *(*fp_reasm_fn)(void *arg, struct rte_mbuf *m,
 /*
  * Counters of one burst, in locals: the stages add here, and the burst
  * posts what it touched into the lcore's counters once at its end (as
- * VPP's vlib_error_count). A bit per counter says which were touched.
+ * VPP's vlib_error_count). A bit per counter says which were touched,
+ * and a bit per 64 counters which of those words to look at.
  */
 #define FP_BC_SNMP 0
 #define FP_BC_DROP FP_SNMP_MAX
 #define FP_BC_MAX (FP_SNMP_MAX + FP_DROP_MAX)
 struct fp_burst_counts {
+	uint32_t words;                     /* which dirty[] words are not 0 */
 	uint64_t dirty[(FP_BC_MAX + 63) / 64];
 	uint32_t v[FP_BC_MAX];
 };
@@ -84,6 +88,8 @@ struct fp_proc_ctx {
 	uint64_t now;                       /* TSC of the current burst, or 0 */
 	fp_reasm_fn reasm;
 	void *reasm_arg;
+	/* this lcore's ICMP rate limit state; NULL: no ICMP error is sent */
+	struct fp_icmp_limit *icmp_limit;
 	/* per listener: this lcore's state for its handler (the seq
 	 * handler's source table) */
 	void *hstate[FP_MAX_LISTENERS];
@@ -107,16 +113,27 @@ void fp_proc_ctx_init(struct fp_proc_ctx *ctx, struct fp_lcore_stats *ls,
 enum fp_tx_kind {
 	FP_TX_ARP,
 	FP_TX_ICMP_ECHO,
-	FP_TX_ICMP6_ECHO,
-	FP_TX_NDP_NA,
+	FP_TX_ICMP_ERROR,        /* destination unreachable (port, protocol) */
 	FP_TX_UDP4_ECHO,
+	/* IPv6 from here */
+	FP_TX_ICMP6_ECHO,
+	FP_TX_ICMP6_UNREACH,     /* destination unreachable (port, no route) */
+	FP_TX_ICMP6_PARAMPROB,   /* parameter problem (unknown next header) */
+	FP_TX_NDP_NA,
 	FP_TX_UDP6_ECHO,
 };
+
+static inline bool
+fp_tx_kind_v6(unsigned int kind)
+{
+	return kind >= FP_TX_ICMP6_ECHO;
+}
 
 struct fp_tx_meta {
 	uint8_t kind;       /* enum fp_tx_kind */
 	uint8_t listener;   /* UDP replies: the listener */
 	uint16_t frames;    /* received frames the reply accounts for */
+	uint16_t ip_len;    /* IP packets: the reply's IP bytes */
 };
 
 /* What a burst came to; the poll loop publishes it into fp_queue_stats. */

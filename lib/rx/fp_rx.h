@@ -57,6 +57,8 @@ struct fp_pkt {
 	uint8_t family;           /* FP_AF_INET / FP_AF_INET6 */
 	uint8_t proto;            /* L4 protocol */
 	uint32_t l4_len;          /* L4 bytes (IP payload after trimming) */
+	uint16_t nh_off;          /* IPv6: offset from the IPv6 header of the
+				   * next header field naming p->proto */
 	uint16_t frames;          /* received frames this packet stands for */
 	uint16_t released;        /* of those, held earlier (reassembly) */
 	uint8_t *src;             /* IP source (in the packet) */
@@ -82,6 +84,7 @@ fp_bc_add(struct fp_proc_ctx *ctx, unsigned int c, uint32_t n)
 {
 	ctx->bc.v[c] += n;
 	ctx->bc.dirty[c / 64] |= 1ull << (c % 64);
+	ctx->bc.words |= 1u << (c / 64);
 }
 
 /*
@@ -325,6 +328,24 @@ fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
 	p->len = whole->pkt_len;
 	return FP_E_NB_STAGES;     /* not held: go on */
 }
+
+/* ICMP errors about p (fp_icmp_err.c). */
+enum fp_icmp_err {
+	FP_ICMP_ERR_PORT,      /* port unreachable */
+	FP_ICMP_ERR_PROTO,     /* protocol unreachable / unknown next header
+				* (info: the next header field's offset) */
+	FP_ICMP_ERR_NOROUTE,   /* IPv6 destination unreachable, no route */
+};
+
+/*
+ * Send the error `what` about p in its place when the kernel would (not
+ * about broadcast, multicast or a later fragment, not to a bad source,
+ * within the rate limits, --icmp-errors not off, a host): FP_E_TX, p now
+ * the error; else `otherwise` (p untouched). Called where the kernel
+ * calls icmp_send / icmpv6_send, after the counters it moves there.
+ */
+enum fp_edge fp_icmp_error(struct fp_proc_ctx *ctx, struct fp_pkt *p,
+		enum fp_icmp_err what, uint32_t info, enum fp_edge otherwise);
 
 /* Stages, one per protocol (fp_rx_*.c), each returning an edge. */
 enum fp_edge fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p);

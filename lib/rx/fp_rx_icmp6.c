@@ -75,6 +75,40 @@ neighbour_advert(struct fp_proc_ctx *ctx, struct fp_pkt *p,
 	return FP_E_TX;
 }
 
+/* icmpv6_notify's checks of an error's quoted packet (from icmp + 8):
+ * 40 bytes of IPv6 header, the extension headers ipv6_skip_exthdr walks
+ * (hop-by-hop, routing, destination options, AH; a fragment header that
+ * is not the first fragment's ends the walk; "no next header" fails it),
+ * and 8 bytes past them. */
+static bool
+notify_ok(const struct fp_pkt *p, const uint8_t *icmp)
+{
+	uint32_t have = RTE_MIN(p->l4_len, fp_pkt_l4_seg(p)), off = 8 + 40;
+	uint8_t nh = have >= off ? icmp[8 + 6] : 0;
+
+	if (have < off)
+		return false;
+	while (nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 59 ||
+			nh == 60) {
+		uint32_t hl;
+
+		if (nh == 59 || have < off + 8)
+			return false;
+		if (nh == 44) {
+			if ((fp_get16(icmp + off + 2) & 0xfff8) != 0)
+				break;            /* not the first fragment */
+			hl = 8;
+		} else if (nh == 51) {
+			hl = (icmp[off + 1] + 2u) * 4;   /* AH: 4-byte units */
+		} else {
+			hl = (icmp[off + 1] + 1u) * 8;
+		}
+		nh = icmp[off];
+		off += hl;
+	}
+	return have >= off + 8;
+}
+
 enum fp_edge
 fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
@@ -91,6 +125,15 @@ fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	if (p->l4_len < 8 || fp_pkt_l4_seg(p) < 8) {
 		SNMP_INC(ctx, Icmp6, InErrors);
 		return fp_drop(p, FP_DROP_PKT_TOO_SMALL);
+	}
+	fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Icmp6MsgIn_InType0 + icmp[0], 1);
+	/* icmpv6_rcv: an error (type below 128, known or not) goes to
+	 * icmpv6_notify, which needs the quoted IPv6 header, its extension
+	 * headers and 8 bytes past them, else InErrors */
+	if (icmp[0] < 128) {
+		if (!notify_ok(p, icmp))
+			goto in_error;
+		return fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
 	}
 	switch (icmp[0]) {
 	case ICMP6_ECHO_REQUEST:
@@ -116,8 +159,18 @@ fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		for (i = 0; i < l->nb_v6; i++)
 			if (memcmp(l->v6[i], icmp + 8, 16) == 0)
 				return neighbour_advert(ctx, p, l->v6[i]);
+		if (l->nb_v6 != 0) {
+			uint8_t ll[16];
+
+			fp_v6_link_local(ctx->conf->port[ctx->port].mac, ll);
+			if (memcmp(ll, icmp + 8, 16) == 0)
+				return neighbour_advert(ctx, p, ll);
+		}
 		return FP_E_DELIVER;               /* not ours: consumed */
 	default:
 		return fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
 	}
+in_error:
+	SNMP_INC(ctx, Icmp6, InErrors);
+	return fp_drop(p, FP_DROP_PKT_TOO_SMALL);
 }

@@ -29,19 +29,109 @@ options_ok(const uint8_t *opt, unsigned int len)
 	return true;
 }
 
+/*
+ * A host's input route lookup (ip_route_input_rcu, ip_route_input_mc /
+ * ip_mc_validate_source, ip_route_input_slow, fib_validate_source; not
+ * forwarding, accept_local 0, route_localnet 0), in the kernel's order:
+ * the destination's class in p->ip_cast and FP_E_L4, or a drop. A martian
+ * source or destination and a group nobody joined are dropped without a
+ * counter (past InReceives, InOctets and the ECN counters); an address
+ * that is not ours counts InAddrErrors (ip_error, EHOSTUNREACH). In sink
+ * mode (no --local-ip) every destination is ours and no source martian.
+ */
+static enum fp_edge
+route_input(struct fp_proc_ctx *ctx, struct fp_pkt *p, const uint8_t *ip)
+{
+	const struct fp_local *l = &ctx->conf->local;
+	const uint8_t s0 = ip[12], d0 = ip[16];
+	uint32_t src, dst;
+
+	memcpy(&src, ip + 12, 4);
+	memcpy(&dst, ip + 16, 4);
+	if (!fp_local_host(l)) {
+		p->ip_cast = (d0 & 0xf0) == 0xe0 ? FP_CAST_MULTICAST :
+			dst == UINT32_MAX ? FP_CAST_BROADCAST : FP_CAST_UNICAST;
+		return FP_E_L4;
+	}
+	if ((d0 & 0xf0) == 0xe0) {
+		struct fp_ip g = { .family = FP_AF_INET };
+
+		/* ip_route_input_rcu: only a group this host is a member of
+		 * (ip_check_mc_rcu) is routed; else the lookup fails */
+		memcpy(g.b, &dst, 4);
+		if (!fp_local_mcast_accepted(l, &g)) {
+			if (l->nb_v4 == 0)
+				goto not_ours;
+			if (fp_to_kernel(ctx))
+				return FP_E_KERNEL;  /* the kernel's groups */
+			return fp_drop(p, FP_DROP_MCAST_NOT_JOINED);
+		}
+		/* ip_mc_validate_source */
+		if ((s0 & 0xf0) == 0xe0 || src == UINT32_MAX)
+			return fp_drop(p, FP_DROP_IP_INVALID_SOURCE);
+		if (s0 == 127)
+			return fp_drop(p, FP_DROP_IP_LOCALNET);
+		if (src == 0) {
+			/* only to 224.0.0.0/24, or IGMP */
+			if (!(d0 == 224 && ip[17] == 0 && ip[18] == 0) &&
+					ip[9] != 2)
+				return fp_drop(p, FP_DROP_IP_INVALID_SOURCE);
+		} else if (fp_local_v4_own_src(l, src)) {
+			return fp_drop(p, FP_DROP_IP_LOCAL_SOURCE);
+		}
+		p->ip_cast = FP_CAST_MULTICAST;
+		return FP_E_L4;
+	}
+	/* a host without an IPv4 address is not an IPv4 host (only groups
+	 * its listeners joined reach it) */
+	if (l->nb_v4 == 0)
+		goto not_ours;
+	/* ip_route_input_slow */
+	if ((s0 & 0xf0) == 0xe0 || src == UINT32_MAX)
+		return fp_drop(p, FP_DROP_IP_INVALID_SOURCE);
+	if (dst == UINT32_MAX || (src == 0 && dst == 0))
+		goto brd_input;
+	if (s0 == 0)
+		return fp_drop(p, FP_DROP_IP_INVALID_SOURCE);
+	if (d0 == 0)
+		return fp_drop(p, FP_DROP_IP_INVALID_DEST);
+	if (d0 == 127 || s0 == 127)
+		return fp_drop(p, FP_DROP_IP_LOCALNET);
+	if (fp_local_v4(l, dst)) {               /* RTN_LOCAL */
+		if (fp_local_v4_own_src(l, src))
+			return fp_drop(p, FP_DROP_IP_LOCAL_SOURCE);
+		p->ip_cast = FP_CAST_UNICAST;
+		return FP_E_L4;
+	}
+	if (fp_local_v4_bcast(l, dst))           /* RTN_BROADCAST */
+		goto brd_input;
+not_ours:
+	if (fp_to_kernel(ctx))
+		return FP_E_KERNEL;      /* the kernel's addresses */
+	SNMP_INC(ctx, Ip, InAddrErrors);
+	return fp_drop(p, FP_DROP_IP_INADDRERRORS);
+brd_input:
+	if (src != 0 && fp_local_v4_own_src(l, src))
+		return fp_drop(p, FP_DROP_IP_LOCAL_SOURCE);
+	p->ip_cast = FP_CAST_BROADCAST;
+	return FP_E_L4;
+}
+
 enum fp_edge
 fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
-	const struct fp_local *l = &ctx->conf->local;
 	uint8_t *ip = fp_pkt_l3(p);
 	uint32_t avail = p->seg - p->l2_len, plen = p->len - p->l2_len;
 	unsigned int hlen, tot;
+	enum fp_edge e;
 	uint16_t frag;
-	uint32_t dst;
 
+	/* ip_rcv_core: InReceives and InOctets with the frame's padding */
 	SNMP_INC(ctx, Ip, InReceives);
+	SNMP_ADD(ctx, IpExt, InOctets, plen);
 	if (unlikely(avail < 20 || (ip[0] >> 4) != 4 || (ip[0] & 0xf) < 5))
 		goto inhdr_error;
+	fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_IpExt_InNoECTPkts + (ip[1] & 3), 1);
 	hlen = (ip[0] & 0xfu) * 4;
 	if (avail < hlen)
 		goto inhdr_error;
@@ -61,8 +151,6 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	p->len = p->l2_len + tot;
 	if (p->seg > p->len)
 		p->seg = p->len;
-	if (hlen > 20 && !options_ok(ip + 20, hlen - 20))
-		goto inhdr_error;
 
 	p->family = FP_AF_INET;
 	p->src = ip + 12;
@@ -70,29 +158,21 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	p->proto = ip[9];
 	p->l3_len = (uint16_t)hlen;
 	p->l4_len = tot - hlen;
-	memcpy(&dst, ip + 16, 4);
-	if (unlikely((ip[16] & 0xf0) == 0xe0)) {
-		struct fp_ip g = { .family = FP_AF_INET };
-
-		memcpy(g.b, &dst, 4);
-		SNMP_INC(ctx, IpExt, InMcastPkts);
-		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
-			if (fp_to_kernel(ctx))
-				return FP_E_KERNEL;  /* the kernel's groups */
-			SNMP_INC(ctx, Ip, InAddrErrors);
-			return fp_drop(p, FP_DROP_IP_INADDRERRORS);
+	/* ip_rcv_finish_core: the route, then the options, then the
+	 * multicast and broadcast counters of what was routed to us */
+	e = route_input(ctx, p, ip);
+	if (e != FP_E_L4)
+		return e;
+	if (hlen > 20 && !options_ok(ip + 20, hlen - 20))
+		goto inhdr_error;
+	if (unlikely(p->ip_cast != FP_CAST_UNICAST)) {
+		if (p->ip_cast == FP_CAST_MULTICAST) {
+			SNMP_INC(ctx, IpExt, InMcastPkts);
+			SNMP_ADD(ctx, IpExt, InMcastOctets, tot);
+		} else {
+			SNMP_INC(ctx, IpExt, InBcastPkts);
+			SNMP_ADD(ctx, IpExt, InBcastOctets, tot);
 		}
-		p->ip_cast = FP_CAST_MULTICAST;
-	} else if (unlikely(fp_local_v4_bcast(l, dst))) {
-		SNMP_INC(ctx, IpExt, InBcastPkts);
-		p->ip_cast = FP_CAST_BROADCAST;
-	} else if (fp_local_v4(l, dst)) {
-		p->ip_cast = FP_CAST_UNICAST;
-	} else {
-		if (fp_to_kernel(ctx))
-			return FP_E_KERNEL;      /* the kernel's addresses */
-		SNMP_INC(ctx, Ip, InAddrErrors);
-		return fp_drop(p, FP_DROP_IP_INADDRERRORS);
 	}
 
 	frag = fp_get16(ip + 6);

@@ -75,6 +75,7 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			if (nh == NH_ROUTING && h[3] != 0)
 				return bad_exthdr(ctx, p);
 			nh = h[0];
+			p->nh_off = (uint16_t)off;
 			p->l3_len = (uint16_t)(off + hl);
 			continue;
 		case NH_FRAGMENT: {
@@ -92,6 +93,7 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			fo = fp_get16(h + 2);
 			if ((fo & 0xfff9) == 0) {         /* atomic fragment */
 				nh = h[0];
+				p->nh_off = (uint16_t)off;
 				p->l3_len = (uint16_t)(off + 8);
 				continue;
 			}
@@ -115,6 +117,7 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			p->src = ip + 8;
 			p->dst = ip + 24;
 			p->l3_len = 40;
+			p->nh_off = 6;
 			end = 40u + fp_get16(ip + 4);
 			nh = ip[6];
 			continue;
@@ -130,14 +133,90 @@ upper:
 	return FP_E_L4;
 }
 
+/*
+ * A host's input route (ip6_route_input, ip6_mc_input, ip6_forward with
+ * forwarding off, ip6_pkt_discard): multicast counts InMcastPkts and goes
+ * on only for a group joined (ipv6_chk_mcast_addr); a local address, the
+ * port's link-local address included, is delivered; an address on a
+ * local prefix (or link-local) is forwarded, which a host refuses
+ * (InAddrErrors); anything else has no route (InNoRoutes). In sink mode
+ * every destination is ours.
+ */
+static enum fp_edge
+route_input(struct fp_proc_ctx *ctx, struct fp_pkt *p, const uint8_t *ip)
+{
+	static const uint8_t any[16];
+	const struct fp_local *l = &ctx->conf->local;
+	const uint8_t *dst = ip + 24;
+	uint8_t ll[16];
+
+	if (dst[0] == 0xff) {
+		struct fp_ip g = { .family = FP_AF_INET6 };
+
+		memcpy(g.b, dst, 16);
+		/* a host without an IPv6 address is not an IPv6 host (only
+		 * groups its listeners joined reach it) */
+		if (fp_local_host(l) && l->nb_v6 == 0 &&
+				!fp_local_mcast_accepted(l, &g))
+			goto not_ours;
+		SNMP_INC(ctx, Ip6, InMcastPkts);
+		SNMP_ADD(ctx, Ip6, InMcastOctets, p->len - p->l2_len);
+		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
+			/* the solicited-node group of the link-local address */
+			fp_v6_link_local(ctx->conf->port[ctx->port].mac, ll);
+			if (l->nb_v6 == 0 || memcmp(dst, fp_v6_sn_prefix, 13) != 0 ||
+					memcmp(dst + 13, ll + 13, 3) != 0) {
+				if (fp_to_kernel(ctx))
+					return FP_E_KERNEL;
+				return fp_drop(p, FP_DROP_MCAST_NOT_JOINED);
+			}
+		}
+		p->ip_cast = FP_CAST_MULTICAST;
+		return FP_E_L4;
+	}
+	if (fp_local_v6(l, dst)) {
+		p->ip_cast = FP_CAST_UNICAST;
+		return FP_E_L4;
+	}
+	if (l->nb_v6 != 0) {
+		fp_v6_link_local(ctx->conf->port[ctx->port].mac, ll);
+		if (memcmp(dst, ll, 16) == 0) {
+			p->ip_cast = FP_CAST_UNICAST;
+			return FP_E_L4;
+		}
+	}
+not_ours:
+	if (fp_to_kernel(ctx))
+		return FP_E_KERNEL;      /* link-local, the kernel's addresses */
+	/* (a host without an IPv6 address is not an IPv6 host: as before
+	 * any route, InAddrErrors) */
+	if (l->nb_v6 == 0 || (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) ||
+			fp_local_v6_onlink(l, dst) || memcmp(dst, any, 16) == 0) {
+		SNMP_INC(ctx, Ip6, InAddrErrors);
+		return fp_drop(p, FP_DROP_IP_INADDRERRORS);
+	}
+	SNMP_INC(ctx, Ip6, InNoRoutes);
+	return fp_icmp_error(ctx, p, FP_ICMP_ERR_NOROUTE, 0,
+			fp_drop(p, FP_DROP_IP_INNOROUTES));
+}
+
+static bool
+is_loopback(const uint8_t *a)
+{
+	static const uint8_t lo[16] = { [15] = 1 };
+
+	return memcmp(a, lo, 16) == 0;
+}
+
 enum fp_edge
 fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
-	const struct fp_local *l = &ctx->conf->local;
 	uint8_t *ip = fp_pkt_l3(p);
 	uint32_t avail = p->seg - p->l2_len, plen = p->len - p->l2_len, pl;
 
+	/* ip6_rcv_core: InReceives and InOctets with the frame's padding */
 	SNMP_INC(ctx, Ip6, InReceives);
+	SNMP_ADD(ctx, Ip6, InOctets, plen);
 	if (avail < 40) {
 		SNMP_INC(ctx, Ip6, InHdrErrors);
 		return fp_drop(p, FP_DROP_IP_INHDR);
@@ -145,6 +224,14 @@ fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	if ((ip[0] >> 4) != 6) {
 		SNMP_INC(ctx, Ip6, InHdrErrors);
 		return fp_drop(p, FP_DROP_UNHANDLED_PROTO);   /* as ipv6_rcv does */
+	}
+	fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Ip6_InNoECTPkts + ((ip[1] >> 4) & 3), 1);
+	/* RFC 4291: loopback never on the wire (2.5.3), multicast scope 0
+	 * reserved and 1 interface-local (2.7), no multicast source */
+	if (is_loopback(ip + 8) || is_loopback(ip + 24) ||
+			(ip[24] == 0xff && (ip[25] & 0xf) <= 1) || ip[8] == 0xff) {
+		SNMP_INC(ctx, Ip6, InHdrErrors);
+		return fp_drop(p, FP_DROP_IP_INHDR);
 	}
 	pl = fp_get16(ip + 4);
 	if (pl == 0 && ip[6] == NH_HOP) {     /* jumbogram: not supported */
@@ -162,25 +249,24 @@ fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	p->src = ip + 8;
 	p->dst = ip + 24;
 	p->l3_len = 40;
-	if (ip[24] == 0xff) {
-		struct fp_ip g = { .family = FP_AF_INET6 };
+	p->l4_len = pl;          /* until the walk finds the upper layer */
+	p->nh_off = 6;
+	/* ipv6_parse_hopopts comes before the route */
+	if (ip[6] == NH_HOP) {
+		uint32_t hl;
 
-		memcpy(g.b, ip + 24, 16);
-		SNMP_INC(ctx, Ip6, InMcastPkts);
-		if (fp_local_host(l) && !fp_local_mcast_accepted(l, &g)) {
-			if (fp_to_kernel(ctx))
-				return FP_E_KERNEL;  /* all-nodes, solicited-node ... */
-			SNMP_INC(ctx, Ip6, InAddrErrors);
-			return fp_drop(p, FP_DROP_IP_INADDRERRORS);
-		}
-		p->ip_cast = FP_CAST_MULTICAST;
-	} else if (fp_local_v6(l, ip + 24)) {
-		p->ip_cast = FP_CAST_UNICAST;
-	} else {
-		if (fp_to_kernel(ctx))
-			return FP_E_KERNEL;      /* link-local, the kernel's addresses */
-		SNMP_INC(ctx, Ip6, InAddrErrors);
-		return fp_drop(p, FP_DROP_IP_INADDRERRORS);
+		if (48 > 40 + pl || p->l2_len + 48u > p->seg)
+			return bad_exthdr(ctx, p);
+		hl = (ip[41] + 1u) * 8;
+		if (40 + hl > 40 + pl || p->l2_len + 40 + hl > p->seg ||
+				!tlv_ok(ip + 40, hl))
+			return bad_exthdr(ctx, p);
+	}
+	{
+		enum fp_edge e = route_input(ctx, p, ip);
+
+		if (e != FP_E_L4)
+			return e;
 	}
 	return walk(ctx, p, ip[6]);
 }

@@ -48,5 +48,8 @@ unknown:
 	}
 	fp_bc_add(ctx, FP_BC_SNMP + (v6 ? FP_SNMP_Ip6_InUnknownProtos :
 			FP_SNMP_Ip_InUnknownProtos), 1);
-	return fp_drop(p, FP_DROP_IP_NOPROTO);
+	/* protocol unreachable; IPv6: parameter problem, unrecognized next
+	 * header, pointing at the field that names it */
+	return fp_icmp_error(ctx, p, FP_ICMP_ERR_PROTO, v6 ? p->nh_off : 0,
+			fp_drop(p, FP_DROP_IP_NOPROTO));
 }

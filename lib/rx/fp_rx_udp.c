@@ -43,7 +43,8 @@ fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		if (fp_to_kernel(ctx))
 			return FP_E_KERNEL;      /* a kernel socket's, maybe */
 		UDP_INC(ctx, p, NoPorts);
-		return fp_drop(p, FP_DROP_NO_SOCKET);
+		return fp_icmp_error(ctx, p, FP_ICMP_ERR_PORT, 0,
+				fp_drop(p, FP_DROP_NO_SOCKET));
 	}
 	p->listener = (uint8_t)id;
 	if (!fp_udp_csum_ok(p, u)) {

@@ -28,6 +28,7 @@ import zlib
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fastpath_run as fr  # noqa: E402
+import kexpect as kx  # noqa: E402
 import pcapgen as pg  # noqa: E402
 from test_mixed import read_pcap, swap_reply4  # noqa: E402
 
@@ -41,32 +42,7 @@ IP6_OK = ("Ip6.InReceives", "Ip6.InDelivers")
 MTU = 1500                        # net_pcap's MTU (checked in /fastpath/config)
 
 
-class Expect:
-    """What the kernel would do with each frame written; summed."""
-
-    def __init__(self):
-        self.frames, self.replies = [], []
-        self.snmp, self.drops = collections.Counter(), collections.Counter()
-        self.fates = collections.Counter()
-        self.listener = collections.defaultdict(collections.Counter)
-
-    def add(self, frame, fate, reason=None, snmp=(), listener=None, reply=None, frames=1):
-        """One datagram; `frames` Ethernet frames (fragments) carry it."""
-        if isinstance(frame, (list, tuple)):
-            self.frames.extend(frame)
-        else:
-            self.frames.append(frame)
-        self.fates[fate] += frames
-        if reason:
-            self.drops[reason] += frames
-        for k in snmp:
-            self.snmp[k] += 1
-        if listener:
-            lid, counters = listener
-            for k, v in counters.items():
-                self.listener[lid][k] += v
-        if reply is not None:
-            self.replies.append(reply)
+Expect = kx.Expect
 
 
 def compare(c, e, stats, replies=None, port="0"):
@@ -155,7 +131,7 @@ def rx_fcs():
                             ("no_fcs_but_flag", False, True)):
         name = "rx_fcs_" + label
         c = fr.Checker(name)
-        e = Expect()
+        e = Expect(fcs=opt)       # --rx-fcs: 4 bytes are not the packet's
         for frame, kind, p in base:
             wire = with_fcs(frame) if fcs else frame
             if not fcs and opt:
@@ -543,7 +519,8 @@ def tx_full():
         for k, (frame, p) in enumerate(small + large):
             if k < 5:
                 e.add(frame, "responded", snmp=IP4_OK + ("Udp.InDatagrams", "Udp.OutDatagrams"),
-                      listener=(0, {"datagrams": 1, "bytes": len(p), "echoed": 1}))
+                      listener=(0, {"datagrams": 1, "bytes": len(p), "echoed": 1}),
+                      reply=echo_reply4(frame))
             else:
                 e.add(frame, "dropped", "FULL_RING",
                       snmp=IP4_OK + ("Udp.InDatagrams", "Udp.SndbufErrors"),

@@ -14,6 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fastpath_run as fr  # noqa: E402
+import kexpect as kx  # noqa: E402
 import pcapgen as pg  # noqa: E402
 
 US = "02:70:63:61:70:00"          # net_pcap's MAC for the first port it creates
@@ -26,31 +27,14 @@ APP = ["--local-ip", L4 + "/24", "--local-ip", L6,
        "--listen", "9=count",                               # 0
        "--listen", L4 + ":5000=seq,offset=0,size=4,order=be",  # 1
        "--listen", "7=echo",                                # 2
-       "--listen", "239.1.1.1:6000=count"]                  # 3
+       "--listen", "239.1.1.1:6000=count",                  # 3
+       # ICMP errors with the kernel's per-host burst (6) and no refill
+       # within the run: which ones go out depends on the order alone
+       "--icmp-errors", "on,ratelimit=86400000,ratelimit6=86400000"]
+HOST_BURST = 6                    # inet_peer_xrlim_allow: XRLIM_BURST_FACTOR
 
 
-class Expect:
-    def __init__(self):
-        self.frames = []
-        self.snmp = collections.Counter()
-        self.drops = collections.Counter()
-        self.listener = collections.defaultdict(collections.Counter)
-        self.fates = collections.Counter()
-        self.replies = []
-
-    def add(self, frame, fate, reason=None, snmp=(), listener=None, reply=None):
-        self.frames.append(frame)
-        self.fates[fate] += 1
-        if reason:
-            self.drops[reason] += 1
-        for k in snmp:
-            self.snmp[k] += 1
-        if listener:
-            lid, counters = listener
-            for k, v in counters.items():
-                self.listener[lid][k] += v
-        if reply is not None:
-            self.replies.append(reply)
+Expect = kx.Expect
 
 
 IP4_OK = ("Ip.InReceives", "Ip.InDelivers")
@@ -83,6 +67,27 @@ def build(seed=7):
     e = Expect()
     rnd = random.Random(seed)
     items = []
+    tokens = {SRC4: HOST_BURST, SRC6: HOST_BURST}   # per sender
+    ip_ids = iter(range(1 << 16))                  # the errors' IPv4 ids
+
+    def icmp_error(frame, fate_if_limited, reason, snmp, v6, err):
+        """The kernel answers with an error while the sender's bucket
+        has tokens; after, it counts OutRateLimitHost and drops."""
+        src = SRC6 if v6 else SRC4
+        if tokens[src] > 0:
+            tokens[src] -= 1
+            if v6:
+                typ, code, info = err
+                rep = kx.icmp_error6(frame, typ, code, info, pg.mac(US))
+                out = ("Icmp6.OutMsgs", "Icmp6.OutDestUnreachs" if typ == 1
+                       else "Icmp6.OutParmProblems")
+            else:
+                rep = kx.icmp_error4(frame, err, next(ip_ids), pg.mac(US))
+                out = ("Icmp.OutMsgs", "Icmp.OutDestUnreachs")
+            e.add(frame, "responded", snmp=snmp + out, reply=rep)
+        else:
+            e.add(frame, fate_if_limited, reason,
+                  snmp=snmp + ("Icmp6.OutRateLimitHost" if v6 else "Icmp.OutRateLimitHost",))
 
     def item(n, fn):
         items.extend([fn] * n)
@@ -203,13 +208,13 @@ def build(seed=7):
     item(4, bad_udpcsum)
 
     def noport():
-        e.add(udp4_frame(L4, 9999, b"nobody"), "dropped", "NO_SOCKET",
-              snmp=IP4_OK + ("Udp.NoPorts",))
+        icmp_error(udp4_frame(L4, 9999, b"nobody"), "dropped", "NO_SOCKET",
+                   IP4_OK + ("Udp.NoPorts",), False, 3)
     item(6, noport)
 
     def noport6():
-        e.add(pg.pad60(pg.eth(US, PEER, 0x86DD, pg.udp6(SRC6, L6, 1, 9999, b"x"))), "dropped",
-              "NO_SOCKET", snmp=IP6_OK + ("Udp6.NoPorts",))
+        icmp_error(pg.pad60(pg.eth(US, PEER, 0x86DD, pg.udp6(SRC6, L6, 1, 9999, b"x"))),
+                   "dropped", "NO_SOCKET", IP6_OK + ("Udp6.NoPorts",), True, (1, 4, 0))
     item(2, noport6)
 
     def notlocal():
@@ -232,8 +237,8 @@ def build(seed=7):
     item(3, truncated)
 
     def noproto():
-        e.add(pg.pad60(pg.eth(US, PEER, 0x0800, pg.ipv4(SRC4, L4, 47, bytes(8)))), "dropped",
-              "IP_NOPROTO", snmp=("Ip.InReceives", "Ip.InUnknownProtos"))
+        icmp_error(pg.pad60(pg.eth(US, PEER, 0x0800, pg.ipv4(SRC4, L4, 47, bytes(8)))),
+                   "dropped", "IP_NOPROTO", ("Ip.InReceives", "Ip.InUnknownProtos"), False, 2)
     item(2, noproto)
 
     def badext6():

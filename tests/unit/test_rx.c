@@ -513,13 +513,18 @@ test_udp_multicast(void)
 	pb_finish(&tp);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
 	CU_ASSERT_EQUAL(SNMP(IpExt, InMcastPkts), 1);
-	/* a group nobody joined, host mode: not ours */
+	/* a group nobody joined, host mode: the kernel's route lookup
+	 * fails (ip_route_input_rcu) and moves neither InAddrErrors nor
+	 * InMcastPkts */
 	tpkt_init(&tp);
 	pb_eth(&tp, T_MAC_BCAST, 0x0800);
 	pb_ip4(&tp, "10.0.0.2", "239.9.9.9", 17);
 	pb_udp(&tp, 1, 5000);
 	pb_finish(&tp);
-	CU_ASSERT_EQUAL(run(), FP_DROP_IP_INADDRERRORS);
+	CU_ASSERT_EQUAL(run(), FP_DROP_MCAST_NOT_JOINED);
+	CU_ASSERT_EQUAL(SNMP(IpExt, InMcastPkts), 1);
+	CU_ASSERT_EQUAL(SNMP(Ip, InAddrErrors), 0);
+	CU_ASSERT_EQUAL(DROPS(MCAST_NOT_JOINED), 1);
 }
 
 static void
@@ -897,9 +902,18 @@ test_ipv6_header(void)
 	CU_ASSERT_EQUAL(run(), FP_DROP_PKT_TOO_SMALL);
 	CU_ASSERT_EQUAL(SNMP(Ip6, InTruncatedPkts), 1);
 	fixture();
-	local("2001:db8::1");
+	/* on a local prefix: the kernel would forward it, and a host does
+	 * not (ip6_forward: InAddrErrors) */
+	local("2001:db8::1/64");
 	udp6("2001:db8::7", 9);
 	CU_ASSERT_EQUAL(run(), FP_DROP_IP_INADDRERRORS);
+	CU_ASSERT_EQUAL(SNMP(Ip6, InAddrErrors), 1);
+	/* off every local prefix, a host with no default route has no route
+	 * (ip6_pkt_discard: InNoRoutes) */
+	tpkt_init(&tp);
+	udp6("2001:db9::7", 9);
+	CU_ASSERT_EQUAL(run(), FP_DROP_IP_INNOROUTES);
+	CU_ASSERT_EQUAL(SNMP(Ip6, InNoRoutes), 1);
 	CU_ASSERT_EQUAL(SNMP(Ip6, InAddrErrors), 1);
 	/* unknown upper layer */
 	fixture();

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ICMP and ICMPv6 errors about received packets, in place of them: the
+ * checks of Linux's __icmp_send and icmp6_send (what is never answered),
+ * its rate limits (icmpv4_global_allow / icmpv6_global_allow with
+ * icmp_global_allow and icmp_global_consume; icmpv4_xrlim_allow /
+ * icmpv6_xrlim_allow with inet_peer_xrlim_allow), and its message: the
+ * offending packet quoted from its IP header, as much as keeps the error
+ * within 576 bytes (IPv4) or 1280 (IPv6).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fp_icmp_err.h"
+#include "fp_rx.h"
+#include "fp_util.h"
+
+#define XRLIM_BURST_FACTOR 6         /* inet_peer_xrlim_allow's burst */
+#define NR_ICMP_TYPES 18
+#define ERR_TTL 64                   /* ip_default_ttl, hop_limit */
+#define L2_MAX (14 + 4 * 2)
+
+void
+fp_icmp_conf_defaults(struct fp_icmp_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ratelimit_ms = FP_ICMP_RATELIMIT_DEF;
+	c->ratemask = FP_ICMP_RATEMASK_DEF;
+	c->msgs_per_sec = FP_ICMP_MSGS_PER_SEC_DEF;
+	c->msgs_burst = FP_ICMP_MSGS_BURST_DEF;
+	c->ratelimit6_ms = FP_ICMP6_RATELIMIT_DEF;
+	c->lcore_per_sec = c->msgs_per_sec;
+	c->lcore_burst = c->msgs_burst;
+}
+
+int
+fp_icmp_conf_parse(struct fp_icmp_conf *c, const char *s, char *err,
+		size_t errlen)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+		uint64_t max;
+	} keys[] = {
+		{ "ratelimit", offsetof(struct fp_icmp_conf, ratelimit_ms), 86400000 },
+		{ "ratemask", offsetof(struct fp_icmp_conf, ratemask), UINT32_MAX },
+		{ "msgs-per-sec", offsetof(struct fp_icmp_conf, msgs_per_sec), 1000000000 },
+		{ "msgs-burst", offsetof(struct fp_icmp_conf, msgs_burst), 1000000000 },
+		{ "ratelimit6", offsetof(struct fp_icmp_conf, ratelimit6_ms), 86400000 },
+	};
+	char buf[256], *tok, *save = NULL;
+	bool first = true;
+
+	if (strlen(s) >= sizeof(buf))
+		return fp_err(err, errlen, "--icmp-errors: value too long");
+	strcpy(buf, s);
+	fp_icmp_conf_defaults(c);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+			tok = strtok_r(NULL, ",", &save), first = false) {
+		char *eq = strchr(tok, '=');
+		uint64_t v;
+		unsigned int i;
+
+		if (first) {
+			if (strcmp(tok, "on") != 0 && strcmp(tok, "off") != 0)
+				break;
+			c->off = strcmp(tok, "off") == 0;
+			continue;
+		}
+		if (eq == NULL)
+			return fp_err(err, errlen,
+				"--icmp-errors: '%s' is not KEY=VALUE; keys: ratelimit, ratemask, msgs-per-sec, msgs-burst, ratelimit6",
+				tok);
+		*eq = '\0';
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strcmp(tok, keys[i].key) == 0)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0]))
+			return fp_err(err, errlen,
+				"--icmp-errors: unknown key '%s'; keys: ratelimit, ratemask, msgs-per-sec, msgs-burst, ratelimit6",
+				tok);
+		if (fp_parse_u64(eq + 1, 0, keys[i].max, &v) != 0)
+			return fp_err(err, errlen,
+				"--icmp-errors: %s=%s: expected a whole number 0..%llu (0x for hex)",
+				tok, eq + 1, (unsigned long long)keys[i].max);
+		*(uint32_t *)(void *)((char *)c + keys[i].off) = (uint32_t)v;
+	}
+	if (first || tok != NULL)
+		return fp_err(err, errlen,
+			"--icmp-errors: invalid value '%s'; expected on or off, then ,KEY=VALUE settings",
+			s);
+	c->lcore_per_sec = c->msgs_per_sec;
+	c->lcore_burst = c->msgs_burst;
+	return 0;
+}
+
+static uint64_t
+ms_cycles(const struct fp_icmp_conf *c, uint32_t ms)
+{
+	return c->tsc_hz / 1000 * ms;
+}
+
+static struct fp_icmp_peer *
+peer_of(struct fp_icmp_limit *lim, const uint8_t *addr, unsigned int family,
+		uint64_t now, uint64_t tmo)
+{
+	unsigned int len = family == FP_AF_INET ? 4 : 16, i;
+	uint32_t h = 2166136261u;                    /* FNV-1a */
+	struct fp_icmp_peer *pr;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ addr[i]) * 16777619u;
+	pr = &lim->peer[h % FP_ICMP_PEERS];
+	if (pr->family != family || memcmp(pr->addr, addr, len) != 0) {
+		/* a new peer (or one evicted from its slot) starts with a
+		 * full bucket: inet_getpeer sets rate_last 60 s back */
+		memset(pr, 0, sizeof(*pr));
+		memcpy(pr->addr, addr, len);
+		pr->family = (uint8_t)family;
+		pr->tokens = XRLIM_BURST_FACTOR * tmo;
+		pr->last = now;
+	}
+	return pr;
+}
+
+/*
+ * Whether an error of `type` to `dst` may go now, counting the refusals.
+ * The global bucket is checked first and taken from only once the host's
+ * bucket let the error through; the kernel takes 0, 1 or 2 credits at
+ * random (one on average), fastpath takes one.
+ */
+static bool
+rate_allow(struct fp_proc_ctx *ctx, bool v6, uint8_t type, const uint8_t *dst,
+		uint64_t tmo)
+{
+	const struct fp_icmp_conf *c = &ctx->conf->icmp;
+	struct fp_icmp_limit *lim = ctx->icmp_limit;
+	const uint64_t now = ctx->now, hz = c->tsc_hz;
+	struct fp_icmp_peer *pr;
+	uint64_t tokens;
+
+	/* icmpv4_mask_allow (frag-needed is never sent here) and
+	 * icmpv6_mask_allow (every error type but packet too big) */
+	if (v6 ? (type > 127 || type == 2) :
+			(type > NR_ICMP_TYPES || !((c->ratemask >> type) & 1)))
+		return true;
+	if (!lim->started) {
+		lim->started = true;
+		lim->stamp = now - hz;           /* a full second's refill */
+		lim->credit = 0;
+	}
+	/* icmp_global_allow: refill at most every 20 ms */
+	if (lim->credit <= 0) {
+		uint64_t delta = RTE_MIN(now - lim->stamp, hz), incr;
+
+		incr = hz != 0 ? c->lcore_per_sec * delta / hz : 0;
+		if (delta < hz / 50 || incr == 0) {
+			/* both families: the IPv4 MIB's counter */
+			SNMP_INC(ctx, Icmp, OutRateLimitGlobal);
+			return false;
+		}
+		lim->stamp = now;
+		lim->credit = (int64_t)RTE_MIN((uint64_t)lim->credit + incr,
+				(uint64_t)c->lcore_burst);
+	}
+	/* inet_peer_xrlim_allow */
+	pr = peer_of(lim, dst, v6 ? FP_AF_INET6 : FP_AF_INET, now, tmo);
+	tokens = pr->tokens + (now - pr->last);
+	pr->last = now;
+	if (tokens > XRLIM_BURST_FACTOR * tmo)
+		tokens = XRLIM_BURST_FACTOR * tmo;
+	if (tokens < tmo) {
+		pr->tokens = tokens;
+		if (v6)
+			SNMP_INC(ctx, Icmp6, OutRateLimitHost);
+		else
+			SNMP_INC(ctx, Icmp, OutRateLimitHost);
+		return false;
+	}
+	pr->tokens = tokens - tmo;
+	lim->credit--;                           /* icmp_global_consume */
+	return true;
+}
+
+static void
+put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/*
+ * Prepend `hdr` bytes (the error's IP and ICMP headers) to the packet:
+ * the Ethernet header (tags kept) moves to the front and is turned back
+ * to the sender; the offending IP packet stays where it is, cut to
+ * `quote` bytes. Returns the first byte of the new IP header, or NULL
+ * when the mbuf has no headroom.
+ */
+static uint8_t *
+wrap(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint32_t hdr, uint32_t quote)
+{
+	struct rte_mbuf *m = p->m;
+	uint8_t l2[L2_MAX], *front;
+
+	if (p->l2_len > sizeof(l2) || rte_pktmbuf_headroom(m) < hdr)
+		return NULL;
+	memcpy(l2, p->l2, p->l2_len);
+	front = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
+	memcpy(front, l2 + 6, 6);
+	memcpy(front + 6, ctx->conf->port[ctx->port].mac, 6);
+	memcpy(front + 12, l2 + 12, p->l2_len - 12u);
+	fp_pkt_trim(m, p->l2_len + hdr + quote);
+	p->l2 = front;
+	p->seg = m->data_len;
+	p->len = m->pkt_len;
+	p->l4_len = hdr - (p->family == FP_AF_INET ? 20 : 40) + quote;
+	p->l3_len = p->family == FP_AF_INET ? 20 : 40;
+	return front + p->l2_len;
+}
+
+/* Ones' complement sum of the ICMP message (all segments), folded. */
+static uint16_t
+icmp_sum(const struct fp_pkt *p, uint64_t acc)
+{
+	return fp_fold64(fp_add64(acc, fp_l4_raw(p)));
+}
+
+static enum fp_edge
+send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t code,
+		enum fp_edge otherwise)
+{
+	const uint8_t *orig = fp_pkt_l3(p);
+	uint32_t quote = RTE_MIN((uint32_t)p->l3_len + p->l4_len, 576u - 28u);
+	uint8_t tos = orig[1], src[4], dst[4], *ip, *icmp;
+	uint16_t csum;
+
+	/* __icmp_send: never about a broadcast or multicast, nor a frame
+	 * not to our MAC, nor a fragment but the first */
+	if (p->ip_cast != FP_CAST_UNICAST || p->l2_cast != FP_CAST_UNICAST ||
+			(fp_get16(orig + 6) & 0x1fff) != 0)
+		return otherwise;
+	memcpy(src, orig + 16, 4);      /* from the address it was sent to */
+	memcpy(dst, orig + 12, 4);
+	if (!rate_allow(ctx, false, 3, dst,
+			ms_cycles(&ctx->conf->icmp, ctx->conf->icmp.ratelimit_ms)))
+		return otherwise;
+	ip = wrap(ctx, p, 28, quote);
+	if (ip == NULL)
+		return otherwise;
+	ip[0] = 0x45;
+	ip[1] = (uint8_t)((tos & 0x1e) | 0xc0);    /* IPTOS_PREC_INTERNETCONTROL */
+	put16(ip + 2, 28 + quote);
+	put16(ip + 4, ctx->icmp_limit->ip_id++);
+	ip[6] = ip[7] = 0;                         /* IP_PMTUDISC_DONT: no DF */
+	ip[8] = ERR_TTL;
+	ip[9] = 1;
+	ip[10] = ip[11] = 0;
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	csum = fp_csum_field(__rte_raw_cksum(ip, 20, 0));
+	memcpy(ip + 10, &csum, 2);        /* sums are in memory order */
+	icmp = ip + 20;
+	memset(icmp, 0, 8);
+	icmp[0] = 3;                               /* destination unreachable */
+	icmp[1] = code;
+	p->src = ip + 12;
+	p->dst = ip + 16;
+	p->proto = 1;
+	p->ip_cast = FP_CAST_UNICAST;
+	csum = (uint16_t)~icmp_sum(p, 0);
+	memcpy(icmp + 2, &csum, 2);
+	p->meta.kind = FP_TX_ICMP_ERROR;
+	return FP_E_TX;
+}
+
+/* is_ineligible: the packet carries an ICMPv6 error (or a message whose
+ * type cannot be read, unless it is a later fragment). */
+static bool
+ineligible6(const struct fp_pkt *p)
+{
+	const uint8_t *ip = fp_pkt_l3(p);
+	uint32_t have = p->seg - p->l2_len, off = 40;
+	uint8_t nh = ip[6];
+
+	while (nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60) {
+		if (have < off + 8)
+			return false;            /* ipv6_skip_exthdr fails */
+		if (nh == 44) {
+			if ((fp_get16(ip + off + 2) & 0xfff8) != 0)
+				return false;    /* a later fragment */
+			nh = ip[off];
+			off += 8;
+			continue;
+		}
+		nh = ip[off];
+		off += nh == 51 ? (ip[off + 1] + 2u) * 4 : (ip[off + 1] + 1u) * 8;
+	}
+	if (nh != 58)
+		return false;
+	return have < off + 1 || ip[off] < 128;
+}
+
+/* The prefix length of the route back to addr: a local prefix it is on,
+ * fe80::/64, else a default route (fastpath answers the sender's MAC). */
+static unsigned int
+route_plen6(const struct fp_local *l, const uint8_t *addr)
+{
+	unsigned int i, best = 0;
+
+	if (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80)
+		return 64;
+	for (i = 0; i < l->nb_v6; i++) {
+		struct fp_local one = { .nb_v6 = 1, .host = true };
+
+		memcpy(one.v6[0], l->v6[i], 16);
+		one.v6_plen[0] = l->v6_plen[i];
+		if (fp_local_v6_onlink(&one, addr) && l->v6_plen[i] > best)
+			best = l->v6_plen[i];
+	}
+	return best;
+}
+
+static enum fp_edge
+send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
+		uint32_t info, bool dst_ours, enum fp_edge otherwise)
+{
+	static const uint8_t any[16];
+	const struct fp_local *l = &ctx->conf->local;
+	const uint8_t *orig = fp_pkt_l3(p);
+	uint32_t quote = RTE_MIN((uint32_t)p->l3_len + p->l4_len, 1280u - 48u);
+	uint8_t src[16], dst[16], *ip, *icmp;
+	uint64_t tmo, acc;
+	uint16_t csum;
+
+	/* icmp6_send: not about multicast or a frame not to our MAC (the
+	 * exceptions are errors fastpath does not send), nor from an
+	 * unspecified or multicast source, nor about an ICMPv6 error */
+	if (orig[24] == 0xff || p->l2_cast != FP_CAST_UNICAST ||
+			memcmp(orig + 8, any, 16) == 0 || orig[8] == 0xff ||
+			ineligible6(p))
+		return otherwise;
+	memcpy(dst, orig + 8, 16);
+	if (dst_ours) {
+		memcpy(src, orig + 24, 16);
+	} else if (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) {
+		fp_v6_link_local(ctx->conf->port[ctx->port].mac, src);
+	} else if (l->nb_v6 != 0) {
+		memcpy(src, l->v6[0], 16);    /* ipv6_dev_get_saddr, simply */
+	} else {
+		return otherwise;
+	}
+	tmo = ms_cycles(&ctx->conf->icmp, ctx->conf->icmp.ratelimit6_ms);
+	tmo >>= (128 - route_plen6(l, dst)) >> 5;  /* wider prefixes: more */
+	if (!rate_allow(ctx, true, type, dst, tmo))
+		return otherwise;
+	ip = wrap(ctx, p, 48, quote);
+	if (ip == NULL)
+		return otherwise;
+	memset(ip, 0, 8);
+	ip[0] = 0x60;                             /* traffic class, flow 0 */
+	put16(ip + 4, 8 + quote);
+	ip[6] = 58;
+	ip[7] = ERR_TTL;
+	memcpy(ip + 8, src, 16);
+	memcpy(ip + 24, dst, 16);
+	icmp = ip + 40;
+	icmp[0] = type;
+	icmp[1] = code;
+	icmp[2] = icmp[3] = 0;
+	icmp[4] = (uint8_t)(info >> 24);
+	icmp[5] = (uint8_t)(info >> 16);
+	icmp[6] = (uint8_t)(info >> 8);
+	icmp[7] = (uint8_t)info;
+	p->src = ip + 8;
+	p->dst = ip + 24;
+	p->proto = 58;
+	p->ip_cast = FP_CAST_UNICAST;
+	acc = fp_sum(ip + 8, 32, 0);
+	acc = fp_add64(acc, rte_cpu_to_be_16(58));
+	acc = fp_add64(acc, rte_cpu_to_be_32(p->l4_len));
+	csum = (uint16_t)~icmp_sum(p, acc);
+	memcpy(icmp + 2, &csum, 2);
+	p->meta.kind = type == 4 ? FP_TX_ICMP6_PARAMPROB : FP_TX_ICMP6_UNREACH;
+	return FP_E_TX;
+}
+
+enum fp_edge
+fp_icmp_error(struct fp_proc_ctx *ctx, struct fp_pkt *p, enum fp_icmp_err what,
+		uint32_t info, enum fp_edge otherwise)
+{
+	const bool v6 = p->family == FP_AF_INET6;
+
+	if (ctx->conf->icmp.off || ctx->icmp_limit == NULL ||
+			!fp_local_host(&ctx->conf->local))
+		return otherwise;
+	switch (what) {
+	case FP_ICMP_ERR_PORT:         /* __udp4_lib_rcv, __udp6_lib_rcv */
+		return v6 ? send6(ctx, p, 1, 4, 0, true, otherwise) :
+			send4(ctx, p, 3, otherwise);
+	case FP_ICMP_ERR_PROTO:        /* ip{,6}_protocol_deliver_rcu */
+		return v6 ? send6(ctx, p, 4, 1, info, true, otherwise) :
+			send4(ctx, p, 2, otherwise);
+	case FP_ICMP_ERR_NOROUTE:      /* ip6_pkt_discard */
+		return v6 ? send6(ctx, p, 1, 0, 0, false, otherwise) : otherwise;
+	}
+	return otherwise;
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""ICMP errors as the kernel sends them (--icmp-errors), end to end over
+net_pcap with the replies in tx_pcap:
+
+  errors      every error fastpath builds, checked byte by byte against an
+              independent builder and read back with an independent parser
+              (checksums, type, code, addresses, TTL, TOS, the quote and
+              its 576 / 1280-byte caps), and every case where the kernel
+              sends none (broadcast, multicast, a frame to another MAC's
+              broadcast, an ICMPv6 error, --icmp-errors off)
+  ratelimit   the per-host and global token buckets, expected counts
+              derived from the kernel's rules and the run's duration
+"""
+import os
+import struct
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import fastpath_run as fr  # noqa: E402
+import kexpect as kx  # noqa: E402
+import pcapgen as pg  # noqa: E402
+from test_behaviour import compare, run_pcap  # noqa: E402
+
+US = "02:70:63:61:70:00"
+PEER = "02:00:00:00:00:02"
+BCAST = "ff:ff:ff:ff:ff:ff"
+L4, L6 = "10.1.0.1", "2001:db8::1"
+SRC4, SRC6 = "10.1.0.2", "2001:db8::2"
+IP4_OK = ("Ip.InReceives", "Ip.InDelivers")
+IP6_OK = ("Ip6.InReceives", "Ip6.InDelivers")
+APP = ["--local-ip", L4 + "/24", "--local-ip", L6 + "/64", "--listen", "9=count"]
+MAC = pg.mac(US)
+
+
+def udp4(dport, payload, src=SRC4, dst=L4, dmac=US):
+    return pg.pad60(pg.eth(dmac, PEER, 0x0800, pg.udp4(src, dst, 4242, dport, payload)))
+
+
+def udp6(dport, payload, src=SRC6, dst=L6, dmac=US):
+    return pg.pad60(pg.eth(dmac, PEER, 0x86DD, pg.udp6(src, dst, 4242, dport, payload)))
+
+
+def check_error(c, label, reply, frame, v6, typ, code, info=None):
+    """Read the error back independently: what must hold whatever the
+    builder says."""
+    e = kx.parse_icmp_error(reply)
+    l2 = 14
+    ip = frame[l2:]
+    c.eq(label + ": family", e["family"], 6 if v6 else 4)
+    c.true(label + ": ICMP checksum right", e["csum_ok"])
+    c.eq(label + ": type, code", (e["type"], e["code"]), (typ, code))
+    c.eq(label + ": TTL / hop limit", e["ttl"], 64)
+    c.true(label + ": within %d bytes" % (1280 if v6 else 576), e["len"] <= (1280 if v6 else 576))
+    if v6:
+        c.eq(label + ": to the sender", e["dst"], ip[8:24])
+        if info is not None:
+            c.eq(label + ": pointer", e["info"], info)
+        orig = ip[:40 + struct.unpack("!H", ip[4:6])[0]]
+    else:
+        c.true(label + ": IP header checksum right", e["ip_csum_ok"])
+        c.eq(label + ": from the address it was sent to", e["src"], ip[16:20])
+        c.eq(label + ": to the sender", e["dst"], ip[12:16])
+        c.eq(label + ": TOS", e["tos"], 0xC0 | (ip[1] & 0x1E))
+        c.true(label + ": no DF", not e["df"])
+        orig = ip[:struct.unpack("!H", ip[2:4])[0]]
+    c.true(label + ": the quote is the packet's start (%d bytes)" % len(e["quote"]),
+           len(e["quote"]) > 0 and orig.startswith(e["quote"]))
+    c.eq(label + ": Ethernet back to the sender", reply[:12], frame[6:12] + MAC)
+
+
+def errors():
+    c = fr.Checker("icmp_errors")
+    e = kx.Expect()
+    ids = iter(range(1 << 16))
+    cases = []           # (label, frame, v6, type, code, info, expected reply)
+
+    def err4(label, frame, code, snmp):
+        rep = kx.icmp_error4(frame, code, next(ids), MAC)
+        e.add(frame, "responded", snmp=snmp + ("Icmp.OutMsgs", "Icmp.OutDestUnreachs"),
+              reply=rep)
+        cases.append((label, frame, False, 3, code, None, rep))
+
+    def err6(label, frame, typ, code, info, snmp, src=None):
+        rep = kx.icmp_error6(frame, typ, code, info, MAC, src=src)
+        out = "Icmp6.OutDestUnreachs" if typ == 1 else "Icmp6.OutParmProblems"
+        e.add(frame, "responded", snmp=snmp + ("Icmp6.OutMsgs", out), reply=rep)
+        cases.append((label, frame, True, typ, code, info, rep))
+
+    # port unreachable: short, and long enough to be cut at 576 bytes
+    err4("port4 short", udp4(7777, b"hello"), 3, IP4_OK + ("Udp.NoPorts",))
+    err4("port4 cut", udp4(7777, bytes(range(256)) * 4), 3, IP4_OK + ("Udp.NoPorts",))
+    # a TOS whose precedence the error replaces, the rest it keeps
+    f = bytearray(udp4(7778, b"tos"))
+    f[15] = 0xB8
+    f[24:26] = b"\0\0"
+    f[24:26] = struct.pack("!H", pg.csum(bytes(f[14:34])))
+    err4("port4 tos", bytes(f), 3, IP4_OK + ("Udp.NoPorts",))
+    # protocol unreachable
+    err4("proto4", pg.pad60(pg.eth(US, PEER, 0x0800, pg.ipv4(SRC4, L4, 253, b"data"))), 2,
+         ("Ip.InReceives", "Ip.InUnknownProtos"))
+    # IPv6: port unreachable, cut at 1280 bytes
+    err6("port6 short", udp6(7777, b"hello6"), 1, 4, 0, IP6_OK + ("Udp6.NoPorts",))
+    err6("port6 cut", udp6(7777, bytes(1400)), 1, 4, 0, IP6_OK + ("Udp6.NoPorts",))
+    # unknown next header, behind a destination options header: the
+    # pointer is that header's next header field (offset 40)
+    dopt = bytes([253, 0, 1, 4, 0, 0, 0, 0])
+    err6("param6", pg.pad60(pg.eth(US, PEER, 0x86DD, pg.ipv6(SRC6, L6, 60, dopt + b"xyz!"))),
+         4, 1, 40, ("Ip6.InReceives", "Ip6.InUnknownProtos"))
+    err6("param6 plain", pg.pad60(pg.eth(US, PEER, 0x86DD, pg.ipv6(SRC6, L6, 253, b"xyz!"))),
+         4, 1, 6, ("Ip6.InReceives", "Ip6.InUnknownProtos"))
+    # no route: another prefix; from our first IPv6 address
+    err6("noroute6", udp6(9, b"elsewhere", dst="2001:db9::5"), 1, 0, 0,
+         ("Ip6.InReceives", "Ip6.InNoRoutes"), src=pg.ip6(L6))
+
+    # never answered
+    e.add(udp4(7777, b"to a broadcast MAC", dmac=BCAST), "dropped", "NO_SOCKET",
+          snmp=IP4_OK + ("Udp.NoPorts",))
+    e.add(udp4(7777, b"bcast", dst="10.1.0.255", dmac=BCAST), "dropped", "IGNORED_MULTI",
+          snmp=IP4_OK + ("IpExt.InBcastPkts", "Udp.IgnoredMulti"))
+    e.add(udp6(7777, b"to a broadcast MAC", dmac=BCAST), "dropped", "NO_SOCKET",
+          snmp=IP6_OK + ("Udp6.NoPorts",))
+    # an ICMPv6 error with no route is not answered (is_ineligible)
+    icmp_err = pg.icmp6(SRC6, "2001:db9::5", 1, 4, bytes(4) + bytes(48))
+    e.add(pg.pad60(pg.eth(US, PEER, 0x86DD, icmp_err)), "dropped", "IP_INNOROUTES",
+          snmp=("Ip6.InReceives", "Ip6.InNoRoutes"))
+    # an unspecified source is not answered
+    e.add(udp6(7777, b"from ::", src="::"), "dropped", "NO_SOCKET",
+          snmp=IP6_OK + ("Udp6.NoPorts",))
+
+    r, got = run_pcap("icmp_errors", e, APP)
+    c.eq("exit status: %s" % r.fp_errors(), r.rc, 0)
+    compare(c, e, r.stats, got)
+    by_bytes = {bytes(g) for g in got}
+    for label, frame, v6, typ, code, info, rep in cases:
+        c.true(label + ": sent", rep in by_bytes)
+        hit = [g for g in got if g == rep]
+        if hit:
+            check_error(c, label, hit[0], frame, v6, typ, code, info)
+    if r.stats:
+        cfg = r.stats["config"]
+        c.eq("config: the kernel's defaults",
+             [cfg[k] for k in ("icmp_errors", "icmp_ratelimit", "icmp_ratemask",
+                               "icmp_msgs_per_sec", "icmp_msgs_burst", "icmp6_ratelimit")],
+             ["on", 1000, 0x1818, 1000, 50, 100])
+
+    # --icmp-errors off: the same closed port, nothing sent
+    e = kx.Expect()
+    e.add(udp4(7777, b"quiet"), "dropped", "NO_SOCKET", snmp=IP4_OK + ("Udp.NoPorts",))
+    e.add(udp6(7777, b"quiet"), "dropped", "NO_SOCKET", snmp=IP6_OK + ("Udp6.NoPorts",))
+    r, got = run_pcap("icmp_errors_off", e, APP + ["--icmp-errors", "off"])
+    c.eq("off: exit status", r.rc, 0)
+    compare(c, e, r.stats, got)
+    # a sink (no --local-ip) is no host: no errors
+    e = kx.Expect()
+    e.add(udp4(7777, b"sink"), "dropped", "NO_SOCKET", snmp=IP4_OK + ("Udp.NoPorts",))
+    r, got = run_pcap("icmp_errors_sink", e, ["--listen", "9=count"])
+    c.eq("sink: exit status", r.rc, 0)
+    compare(c, e, r.stats, got)
+    return c.done()
+
+
+def ratelimit():
+    """Derivations (net/ipv4/icmp.c, net/ipv4/inetpeer.c, Linux 6.x):
+    a host's bucket starts full with XRLIM_BURST_FACTOR = 6 tokens and
+    gains one per `ratelimit` ms; the global bucket starts with
+    min(msgs_per_sec, msgs_burst) credits, each error sent takes one
+    (fastpath; the kernel 0..2 at random), and refills, once empty, by
+    msgs_per_sec x the elapsed time, at most every 20 ms. The whole pcap
+    is processed within the run's wall time T, so a bucket can have gained
+    at most T x its rate: the bounds below."""
+    c = fr.Checker("icmp_ratelimit")
+    # one host, 20 closed-port datagrams: 6 sent at once, then at most one
+    # more per second of the run
+    e = kx.Expect()
+    frames = [udp4(7000 + i, b"rl") for i in range(20)]
+    d = fr.workdir("icmp_ratelimit_host")
+    rx, tx = os.path.join(d, "rx.pcap"), os.path.join(d, "tx.pcap")
+    pg.write_pcap(rx, frames)
+    t0 = time.monotonic()
+    r = fr.run("icmp_ratelimit_host", ["net_pcap0,rx_pcap=%s,tx_pcap=%s" % (rx, tx)], APP)
+    t = time.monotonic() - t0
+    c.eq("host: exit status", r.rc, 0)
+    fr.check_invariants(c, r.stats)
+    if r.stats:
+        s = r.stats["snmp"]["Icmp"]
+        sent, limited = s["OutDestUnreachs"], s["OutRateLimitHost"]
+        c.true("host: 6 <= sent %d <= 6 + %.1f s" % (sent, t), 6 <= sent <= 6 + int(t))
+        c.eq("host: every other one limited", sent + limited, 20)
+        c.eq("host: no global limit", s["OutRateLimitGlobal"], 0)
+        c.eq("host: responded", r.stats["ports"]["0"]["responded"], sent)
+        c.eq("host: NoPorts for all", r.stats["snmp"]["Udp"]["NoPorts"], 20)
+
+    # 60 hosts, one datagram each, msgs-burst 5 and 5 per second: 5 at
+    # once, then one more per 200 ms of the run at most; no host limited
+    frames = [udp4(9999, b"g", src="10.1.0.%d" % (10 + i)) for i in range(60)]
+    d = fr.workdir("icmp_ratelimit_global")
+    rx, tx = os.path.join(d, "rx.pcap"), os.path.join(d, "tx.pcap")
+    pg.write_pcap(rx, frames)
+    t0 = time.monotonic()
+    r = fr.run("icmp_ratelimit_global", ["net_pcap0,rx_pcap=%s,tx_pcap=%s" % (rx, tx)],
+               APP + ["--icmp-errors", "on,msgs-per-sec=5,msgs-burst=5"])
+    t = time.monotonic() - t0
+    c.eq("global: exit status", r.rc, 0)
+    fr.check_invariants(c, r.stats)
+    if r.stats:
+        s = r.stats["snmp"]["Icmp"]
+        sent, limited = s["OutDestUnreachs"], s["OutRateLimitGlobal"]
+        c.true("global: 5 <= sent %d <= 5 + 5 x %.1f s" % (sent, t), 5 <= sent <= 5 + int(5 * t))
+        c.eq("global: every other one limited", sent + limited, 60)
+        c.eq("global: no host limited", s["OutRateLimitHost"], 0)
+        cfg = r.stats["config"]
+        c.eq("global: config", (cfg["icmp_msgs_per_sec"], cfg["icmp_msgs_burst"]), (5, 5))
+
+    # ratelimit=0: no per-host limit (inet_peer_xrlim_allow with timeout 0)
+    frames = [udp4(7000 + i, b"rl0") for i in range(20)]
+    d = fr.workdir("icmp_ratelimit_zero")
+    rx, tx = os.path.join(d, "rx.pcap"), os.path.join(d, "tx.pcap")
+    pg.write_pcap(rx, frames)
+    r = fr.run("icmp_ratelimit_zero", ["net_pcap0,rx_pcap=%s,tx_pcap=%s" % (rx, tx)],
+               APP + ["--icmp-errors", "on,ratelimit=0"])
+    c.eq("ratelimit=0: exit status", r.rc, 0)
+    if r.stats:
+        c.eq("ratelimit=0: every one answered", r.stats["snmp"]["Icmp"]["OutDestUnreachs"], 20)
+    return c.done()
+
+
+if __name__ == "__main__":
+    fr.main({"errors": errors, "ratelimit": ratelimit})

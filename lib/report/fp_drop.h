@@ -24,13 +24,14 @@
 	X(IP_INVALID_SOURCE, 0, "martian source: multicast, broadcast or 0.0.0.0 (ip_route_input_slow)") \
 	X(IP_LOCAL_SOURCE, 0, "martian source: one of this host's own addresses (fib_validate_source)") \
 	X(IP_LOCALNET,     0, "loopback source or destination on the wire") \
-	X(IP_INVALID_DEST, 0, "martian destination: 0.0.0.0/8") \
+	X(IP_INVALID_DEST, 0, "martian destination: 0.0.0.0") \
 	X(MCAST_NOT_JOINED, 0, "multicast to a group no listener joined (the route lookup's membership check)") \
 	X(UDP_CSUM,        0, "bad UDP checksum") \
 	X(TCP_CSUM,        0, "bad TCP checksum") \
 	X(ICMP_CSUM,       0, "bad ICMP checksum") \
 	X(UNHANDLED_PROTO, 0, "ethertype or protocol not handled") \
 	X(IPV6_BAD_EXTHDR, 0, "bad IPv6 extension header chain") \
+	X(IPV6_SEG_ROUTING, 0, "IPv6 segment routing header (types 3, 4): off by default, as seg6_enabled and rpl_seg_enabled") \
 	X(NO_SOCKET,       0, "no listener for the destination port") \
 	X(SOCKET_FILTER,   0, "refused by the listener's handler") \
 	X(SOCKET_RCVBUFF,  0, "the listener's buffer or consumer ring was full") \

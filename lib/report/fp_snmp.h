@@ -57,6 +57,10 @@
 	X(Udp6, InDatagrams) X(Udp6, NoPorts) X(Udp6, InErrors) \
 	X(Udp6, OutDatagrams) X(Udp6, RcvbufErrors) X(Udp6, SndbufErrors) \
 	X(Udp6, InCsumErrors) X(Udp6, IgnoredMulti) \
+	X(UdpLite, InDatagrams) X(UdpLite, NoPorts) X(UdpLite, InErrors) \
+	X(UdpLite, InCsumErrors) X(UdpLite, IgnoredMulti) \
+	X(UdpLite6, InDatagrams) X(UdpLite6, NoPorts) X(UdpLite6, InErrors) \
+	X(UdpLite6, InCsumErrors) X(UdpLite6, IgnoredMulti) \
 	FP_SNMP_TYPES(X, IcmpMsgIn, InType) FP_SNMP_TYPES(X, IcmpMsgOut, OutType) \
 	FP_SNMP_TYPES(X, Icmp6MsgIn, InType) FP_SNMP_TYPES(X, Icmp6MsgOut, OutType)
 

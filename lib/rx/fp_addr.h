@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
+
 
 enum fp_family { FP_AF_NONE = 0, FP_AF_INET = 4, FP_AF_INET6 = 6 };
 
@@ -107,16 +109,21 @@ fp_local_v6(const struct fp_local *l, const uint8_t *dst)
  * A source address the kernel's input route lookup refuses as martian for
  * a host, after the multicast, broadcast, zero and loopback checks (which
  * the IPv4 stage makes in ip_route_input_slow's order): one of its own
- * addresses, or a local subnet's broadcast address, as fib_validate_source
- * finds them (RTN_LOCAL, RTN_BROADCAST). Network order.
+ * addresses, as fib_validate_source finds them with rp_filter off
+ * (inet_lookup_ifaddr_rcu; a subnet's broadcast address passes). Network
+ * order.
  */
 static inline bool
 fp_local_v4_own_src(const struct fp_local *l, uint32_t src)
 {
 	unsigned int i;
 
+	/* 127.0.0.1 is lo's (127.0.0.0/8 past the loopback checks: only
+	 * to the limited broadcast) */
+	if (src == rte_cpu_to_be_32(0x7f000001))
+		return true;
 	for (i = 0; i < l->nb_v4; i++)
-		if (l->v4[i] == src || l->v4_bcast[i] == src)
+		if (l->v4[i] == src)
 			return true;
 	return false;
 }

@@ -30,6 +30,7 @@ static const stage_fn stages[FP_E_NB_STAGES] = {
 	[FP_E_TCP] = fp_rx_tcp,
 	[FP_E_ICMP] = fp_rx_icmp,
 	[FP_E_ICMP6] = fp_rx_icmp6,
+	[FP_E_UDPLITE] = fp_rx_udplite,
 };
 
 /* The packets of the burst being processed (one burst at a time per
@@ -392,13 +393,13 @@ fast_udp4(struct fp_proc_ctx *ctx, struct rte_mbuf *m, struct fp_pkt *p,
 	if (mode == FAST_HOST) {
 		/* to our MAC and a local unicast address (never multicast nor
 		 * a broadcast address: fp_local_add refuses those), from a
-		 * source that is not martian: not 0/8, 127/8, 224/3 (route_input
-		 * in fp_rx_ip4.c says which) nor ours */
+		 * source that is not martian: not 0.0.0.0, 127/8, 224/3
+		 * (route_input in fp_rx_ip4.c says which) nor ours */
 		memcpy(&dst, ip + 16, 4);
 		memcpy(&src, ip + 12, 4);
 		if (memcmp(l2, c->port[ctx->port].mac, 6) != 0 ||
 				!fp_local_v4(&c->local, dst) ||
-				(uint8_t)(ip[12] - 1) >= 223 || ip[12] == 127 ||
+				src == 0 || ip[12] >= 224 || ip[12] == 127 ||
 				fp_local_v4_own_src(&c->local, src))
 			return FP_E_L2;
 	} else if (unlikely((ip[16] & 0xf0) == 0xe0 ||

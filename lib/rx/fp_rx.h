@@ -32,6 +32,7 @@ enum fp_edge {
 	FP_E_TCP,
 	FP_E_ICMP,
 	FP_E_ICMP6,
+	FP_E_UDPLITE,
 	FP_E_NB_STAGES,
 	/* fates */
 	FP_E_DELIVER = FP_E_NB_STAGES,   /* consumed by fastpath itself */
@@ -359,5 +360,6 @@ enum fp_edge fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 enum fp_edge fp_rx_tcp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 enum fp_edge fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 enum fp_edge fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p);
+enum fp_edge fp_rx_udplite(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 
 #endif /* FP_RX_H */

@@ -91,9 +91,11 @@ route_input(struct fp_proc_ctx *ctx, struct fp_pkt *p, const uint8_t *ip)
 		return fp_drop(p, FP_DROP_IP_INVALID_SOURCE);
 	if (dst == UINT32_MAX || (src == 0 && dst == 0))
 		goto brd_input;
-	if (s0 == 0)
+	/* ipv4_is_zeronet: 0.0.0.0 only, since Linux 5.3 (0.0.0.0/8 became
+	 * ordinary unicast space) */
+	if (src == 0)
 		return fp_drop(p, FP_DROP_IP_INVALID_SOURCE);
-	if (d0 == 0)
+	if (dst == 0)
 		return fp_drop(p, FP_DROP_IP_INVALID_DEST);
 	if (d0 == 127 || s0 == 127)
 		return fp_drop(p, FP_DROP_IP_LOCALNET);

@@ -10,29 +10,63 @@
 #define NH_ROUTING 43
 #define NH_FRAGMENT 44
 #define NH_DEST 60
-#define MAX_EXT_HEADERS 8
+/* The kernel walks any number of extension headers (each is 8 bytes or
+ * more, so the payload bounds the walk); fastpath stops at this many. */
+#define MAX_EXT_HEADERS 64
 
 
-/* Hop-by-hop or destination options (RFC 8200 4.2): the TLVs must fill
- * the header exactly; an unknown option whose action bits say discard
- * discards the packet. */
+#define MAX_TLV_OPTS 8   /* max_hbh_opts_cnt, max_dst_opts_cnt (sysctls) */
+
+/*
+ * Hop-by-hop or destination options, as ip6_parse_tlv checks them: the
+ * TLVs fill the header exactly; padding (Pad1, PadN) is at most 7 bytes
+ * in a row and PadN's bytes are zero (RFC 4942 2.1.9.5); at most 8 other
+ * options; a router alert is 2 bytes long (ipv6_hop_ra); a jumbo payload
+ * option cannot be right in an Ethernet frame (ipv6_hop_jumbo); an
+ * unknown option whose action bits are not "skip" discards the packet
+ * (ip6_tlvopt_unknown). Any of these is InHdrErrors.
+ */
 static bool
-tlv_ok(const uint8_t *h, unsigned int len)
+tlv_ok(const uint8_t *h, unsigned int len, bool hbh)
 {
-	unsigned int i = 2;
+	unsigned int i = 2, pad = 0, count = 0, k;
 
 	while (i < len) {
 		uint8_t type = h[i];
+		unsigned int olen;
 
 		if (type == 0) {                    /* Pad1 */
+			if (++pad > 7)
+				return false;
 			i++;
 			continue;
 		}
-		if (i + 1 >= len || i + 2u + h[i + 1] > len)
+		if (i + 1 >= len)
 			return false;
-		if (type != 1 && type != 5 && (type >> 6) != 0)
-			return false;                   /* PadN, router alert known */
-		i += 2u + h[i + 1];
+		olen = 2u + h[i + 1];
+		if (i + olen > len)
+			return false;
+		if (type == 1) {                    /* PadN */
+			pad += olen;
+			if (pad > 7)
+				return false;
+			for (k = 2; k < olen; k++)
+				if (h[i + k] != 0)
+					return false;
+		} else {
+			if (++count > MAX_TLV_OPTS)
+				return false;
+			if (hbh && type == 5) {          /* router alert */
+				if (olen != 4)
+					return false;
+			} else if (hbh && type == 0xc2) {  /* jumbo payload */
+				return false;
+			} else if ((type >> 6) != 0) {
+				return false;            /* unknown: discard */
+			}
+			pad = 0;
+		}
+		i += olen;
 	}
 	return true;
 }
@@ -42,6 +76,28 @@ bad_exthdr(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
 	SNMP_INC(ctx, Ip6, InHdrErrors);
 	return fp_drop(p, FP_DROP_IPV6_BAD_EXTHDR);
+}
+
+/*
+ * A routing header (ipv6_rthdr_rcv), h at it: never in a frame to
+ * multicast or not to our MAC (InAddrErrors); segment routing (types 3
+ * and 4) dropped silently (seg6_enabled and rpl_seg_enabled are 0 by
+ * default); else one with segments left would have us forward the packet
+ * (InHdrErrors, unknown_rh); with none left the walk goes on
+ * (FP_E_NB_STAGES).
+ */
+static enum fp_edge
+routing(struct fp_proc_ctx *ctx, struct fp_pkt *p, const uint8_t *h)
+{
+	if (p->ip_cast != FP_CAST_UNICAST || p->l2_cast != FP_CAST_UNICAST) {
+		SNMP_INC(ctx, Ip6, InAddrErrors);
+		return fp_drop(p, FP_DROP_IP_INADDRERRORS);
+	}
+	if (h[2] == 3 || h[2] == 4)
+		return fp_drop(p, FP_DROP_IPV6_SEG_ROUTING);
+	if (h[3] != 0)
+		return bad_exthdr(ctx, p);
+	return FP_E_NB_STAGES;
 }
 
 /* Walk the extension headers from p->l3_len with next header nh, up to
@@ -62,18 +118,23 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 		case NH_HOP:
 		case NH_DEST:
 		case NH_ROUTING:
+			/* hop-by-hop anywhere but first is no protocol the
+			 * kernel knows (ip6_protocol_deliver_rcu) */
 			if (nh == NH_HOP && off != 40)
-				return bad_exthdr(ctx, p);   /* HBH only first */
+				goto upper;
 			if (off + 8 > end || p->l2_len + off + 8 > p->seg)
 				return bad_exthdr(ctx, p);
 			hl = (h[1] + 1u) * 8;
 			if (off + hl > end || p->l2_len + off + hl > p->seg)
 				return bad_exthdr(ctx, p);
-			if (nh != NH_ROUTING && !tlv_ok(h, hl))
+			if (nh != NH_ROUTING && !tlv_ok(h, hl, nh == NH_HOP))
 				return bad_exthdr(ctx, p);
-			/* segments left: we would have to forward it */
-			if (nh == NH_ROUTING && h[3] != 0)
-				return bad_exthdr(ctx, p);
+			if (nh == NH_ROUTING) {
+				enum fp_edge e = routing(ctx, p, h);
+
+				if (e != FP_E_NB_STAGES)
+					return e;
+			}
 			nh = h[0];
 			p->nh_off = (uint16_t)off;
 			p->l3_len = (uint16_t)(off + hl);
@@ -92,6 +153,9 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			fragmented = true;
 			fo = fp_get16(h + 2);
 			if ((fo & 0xfff9) == 0) {         /* atomic fragment */
+				/* ipv6_frag_rcv: requested and done at once */
+				SNMP_INC(ctx, Ip6, ReasmReqds);
+				SNMP_INC(ctx, Ip6, ReasmOKs);
 				nh = h[0];
 				p->nh_off = (uint16_t)off;
 				p->l3_len = (uint16_t)(off + 8);
@@ -102,6 +166,10 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			if (fp_to_kernel(ctx) && h[0] != 17)
 				return FP_E_KERNEL;
 			SNMP_INC(ctx, Ip6, ReasmReqds);
+			/* ip6_frag_queue: a fragment but the last whose length
+			 * is not a multiple of 8 is a header error */
+			if ((fo & 1) && ((end - off - 8) & 7) != 0)
+				return bad_exthdr(ctx, p);
 			/* DPDK reassembles a fragment header right after the
 			 * fixed header only */
 			if (ctx->reasm == NULL || off != 40) {
@@ -259,7 +327,7 @@ fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 			return bad_exthdr(ctx, p);
 		hl = (ip[41] + 1u) * 8;
 		if (40 + hl > 40 + pl || p->l2_len + 40 + hl > p->seg ||
-				!tlv_ok(ip + 40, hl))
+				!tlv_ok(ip + 40, hl, true))
 			return bad_exthdr(ctx, p);
 	}
 	{

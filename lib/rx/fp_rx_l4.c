@@ -29,6 +29,17 @@ fp_rx_l4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 			goto unknown;
 		e = v6 ? FP_E_ICMP6 : FP_E_ICMP;
 		break;
+	case IPPROTO_UDPLITE:
+		e = FP_E_UDPLITE;
+		break;
+	case IPPROTO_IGMP:      /* the kernel's IGMP handler (igmp_rcv) */
+		if (v6)
+			goto unknown;
+		e = fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
+		break;
+	case IPPROTO_PIM:       /* pim_rcv / pim6_rcv (multicast routing) */
+		e = fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
+		break;
 	case IPPROTO_NONE:      /* IPv6 no next header: consumed */
 		if (!v6)
 			goto unknown;

@@ -12,6 +12,10 @@ fp_rx_tcp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	const uint8_t *th = fp_pkt_l4(p);
 	unsigned int doff;
 
+	/* tcp_v4_rcv / tcp_v6_rcv: a segment in a frame not to our MAC
+	 * (broadcast, multicast) is discarded before it counts */
+	if (p->l2_cast != FP_CAST_UNICAST)
+		return fp_drop(p, FP_DROP_OTHERHOST);
 	SNMP_INC(ctx, Tcp, InSegs);
 	if (p->l4_len < 20 || fp_pkt_l4_seg(p) < 20)
 		return fp_drop(p, FP_DROP_PKT_TOO_SMALL);

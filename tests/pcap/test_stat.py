@@ -137,7 +137,8 @@ def subcommands():
             c.true("snmp %s values are numbers" % g1, all(n.isdigit() for n in nums))
             values.update({"%s.%s" % (g1, n): int(x) for n, x in zip(names, nums)})
         c.eq("snmp groups", [l.split(":")[0] for l in lines[0::2]],
-             ["Ip", "IpExt", "Icmp", "Tcp", "Udp", "Ip6", "Icmp6", "Udp6"])
+             ["Ip", "IpExt", "Icmp", "Tcp", "Udp", "UdpLite", "Ip6", "Icmp6", "Udp6",
+              "UdpLite6"])
         c.eq("Ip InReceives", values.get("Ip.InReceives"), len(Q0) + len(Q1))
         c.eq("Udp InDatagrams", values.get("Udp.InDatagrams"), len(Q0))
         c.eq("Udp NoPorts", values.get("Udp.NoPorts"), len(Q1))

@@ -79,7 +79,8 @@ def live():
     # receive processing: every frame is a good UDP datagram to port 9
     sn1, sn2 = r1["/fastpath/snmp"], r2["/fastpath/snmp"]
     c.eq("snmp groups", sorted(sn2), sorted(["Ip", "IpExt", "Ip6", "Icmp", "Icmp6", "Tcp",
-                                              "Udp", "Udp6", "IcmpMsgIn", "IcmpMsgOut",
+                                              "Udp", "Udp6", "UdpLite", "UdpLite6",
+                                              "IcmpMsgIn", "IcmpMsgOut",
                                               "Icmp6MsgIn", "Icmp6MsgOut"]))
     c.eq("a per-type table prints only the types seen (none here)",
          [sn2[g] for g in ("IcmpMsgIn", "IcmpMsgOut", "Icmp6MsgIn", "Icmp6MsgOut")],

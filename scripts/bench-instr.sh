@@ -90,4 +90,4 @@ count common "$WORK/common.pcap" --listen 9=count
 count handler "$WORK/common.pcap" \
     --listen "9=plugin,path=$FP_BUILD/examples/first8.so"
 count mixed "$WORK/mixed.pcap" --local-ip 10.1.0.1/24 --local-ip 2001:db8::1 \
-    --listen 9=count
+    --listen 9=count --vlan 0,100

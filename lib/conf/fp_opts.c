@@ -71,7 +71,7 @@ static const struct opt_desc {
 	{ "listen", required_argument, OPT_LISTEN, "[ADDR:]PORT=ACTION",
 	  "a UDP listener, repeatable: ACTION count, echo, seq[,offset=N][,size=4|8][,order=be|le], plugin,path=FILE[,arg=S] or ring,name=NAME[,size=N] (default: none)" },
 	{ "vlan", required_argument, OPT_VLAN, "LIST",
-	  "VLAN ids to accept, e.g. 0,100-199 (0: untagged; default: every VLAN and untagged)" },
+	  "VLAN ids to accept on the outer tag, e.g. 0,100-199 (0: untagged; default: untagged and priority-tagged (VLAN id 0) frames only, as the kernel and VPP)" },
 	{ "rx-fcs", no_argument, OPT_RX_FCS, NULL,
 	  "received frames end with their 4-byte FCS (default: they do not)" },
 	{ "frag-timeout", required_argument, OPT_FRAG_TIMEOUT, "MS",

@@ -37,7 +37,7 @@
 	X(SOCKET_RCVBUFF,  0, "the listener's buffer or consumer ring was full") \
 	X(IGNORED_MULTI,   0, "multicast or broadcast datagram no listener wants") \
 	X(INVALID_PROTO,   0, "ICMP echo to a broadcast or multicast address") \
-	X(VLAN_FILTERED,   0, "VLAN id not in --vlan") \
+	X(VLAN_FILTERED,   0, "VLAN id not in --vlan (without --vlan: any VLAN id but 0)") \
 	X(IPV6_NDISC_HOP_LIMIT, 0, "neighbour discovery with hop limit not 255") \
 	X(PKT_TOO_BIG,     0, "echo of a reassembled or over-MTU datagram: replies are not fragmented") \
 	X(FRAG_REASM_TIMEOUT, 0, "fragment of a datagram never completed") \

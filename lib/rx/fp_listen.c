@@ -24,6 +24,10 @@ fp_listener_format(const struct fp_listener *l, char *buf, size_t len)
 {
 	char a[64];
 
+	if (l->addr.family == FP_AF_NONE && l->wild == FP_AF_INET)
+		return snprintf(buf, len, "0.0.0.0:%u", l->port);
+	if (l->addr.family == FP_AF_NONE && l->v6any)
+		return snprintf(buf, len, "[::]:%u", l->port);
 	if (l->addr.family == FP_AF_NONE)
 		return snprintf(buf, len, "*:%u", l->port);
 	fp_ip_format(&l->addr, a, sizeof(a));
@@ -73,6 +77,17 @@ parse_endpoint(const char *s, struct fp_listener *l, char *err, size_t errlen,
 		return fp_err(err, errlen,
 			"--listen: '%s': invalid port '%s'; expected 1..65535", whole, port);
 	l->port = (uint16_t)v;
+	/* the unspecified addresses are a socket's wildcards: 0.0.0.0 any
+	 * IPv4 address; [::] any (dual-stack) until v6only says IPv6 only */
+	if (l->addr.family != FP_AF_NONE) {
+		static const uint8_t zero[16];
+
+		if (memcmp(l->addr.b, zero, l->addr.family == FP_AF_INET ? 4 : 16) == 0) {
+			l->v6any = l->addr.family == FP_AF_INET6;
+			l->wild = l->v6any ? 0 : FP_AF_INET;
+			memset(&l->addr, 0, sizeof(l->addr));
+		}
+	}
 	return 0;
 }
 
@@ -215,6 +230,14 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 	while ((kv = strtok_r(NULL, ",", &save)) != NULL) {
 		char *v = strchr(kv, '=');
 
+		/* IPV6_V6ONLY, for any action */
+		if (strcmp(kv, "v6only") == 0) {
+			if (!l.v6any)
+				return fp_err(err, errlen,
+					"--listen: '%s': v6only applies to [::] only", s);
+			l.wild = FP_AF_INET6;
+			continue;
+		}
 		if (l.action != FP_ACT_SEQ && l.action != FP_ACT_PLUGIN &&
 				l.action != FP_ACT_RING)
 			return fp_err(err, errlen,
@@ -250,7 +273,8 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 			"--listen: '%s': echo does not answer multicast", s);
 	for (i = 0; i < t->n; i++)
 		if (t->l[i].port == l.port &&
-				memcmp(&t->l[i].addr, &l.addr, sizeof(l.addr)) == 0)
+				memcmp(&t->l[i].addr, &l.addr, sizeof(l.addr)) == 0 &&
+				(l.addr.family != FP_AF_NONE || t->l[i].wild == l.wild))
 			return fp_err(err, errlen,
 				"--listen: '%s': a listener on this address and port exists", s);
 	if (t->n == FP_MAX_LISTENERS)
@@ -265,7 +289,7 @@ fp_listen_add(struct fp_listen_table *t, struct fp_local *local,
 	t->l[t->n] = l;
 	t->plugin[t->n] = spec;
 	t->head[l.port] = (uint8_t)(++t->n);
-	if (l.next == 0 && l.addr.family == FP_AF_NONE)
+	if (l.next == 0 && l.addr.family == FP_AF_NONE && l.wild == 0)
 		t->head[l.port] |= FP_LISTEN_ONLY_WILD;
 	return 0;
 }

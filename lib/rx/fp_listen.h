@@ -4,9 +4,11 @@
 
 /*
  * UDP listeners, the analogue of UDP sockets: --listen [ADDR:]PORT=ACTION.
- * Lookup is direct-indexed by destination port, then the address: an exact
- * address match wins over a wildcard listener (no address), which takes
- * both IPv4 and IPv6 like a dual-stack socket.
+ * Lookup is direct-indexed by destination port, then the address, with a
+ * socket's bind semantics: an exact address wins; then a wildcard of the
+ * packet's family (0.0.0.0 for IPv4, [::] for IPv6); then one that takes
+ * both (no address, or [::] without v6only: a dual-stack socket, Linux's
+ * default net.ipv6.bindv6only 0).
  */
 #include "fp_limits.h"
 #include <stdbool.h>
@@ -33,7 +35,10 @@ struct fp_handler;
 
 struct fp_listener {
 	uint8_t id;               /* its index in the table */
-	struct fp_ip addr;        /* family FP_AF_NONE: any address */
+	struct fp_ip addr;        /* family FP_AF_NONE: a wildcard (wild) */
+	uint8_t wild;             /* a wildcard's family: 4 (0.0.0.0), 6 ([::]
+				   * v6only), 0: both (no address, [::]) */
+	bool v6any;               /* written [::] (for display) */
 	uint16_t port;            /* host order */
 	uint8_t action;           /* enum fp_action */
 	uint8_t next;             /* next listener on this port + 1, 0: none */
@@ -81,11 +86,16 @@ fp_listen_lookup(const struct fp_listen_table *t, unsigned int family,
 	if (i & FP_LISTEN_ONLY_WILD)          /* the common case: *:port */
 		return (int)(i & ~FP_LISTEN_ONLY_WILD) - 1;
 
+	int both = -1;
+
 	while (i != 0) {
 		const struct fp_listener *l = &t->l[i - 1];
 
 		if (l->addr.family == FP_AF_NONE) {
-			wild = (int)i - 1;
+			if (l->wild == family)
+				wild = (int)i - 1;
+			else if (l->wild == 0)
+				both = (int)i - 1;
 		} else if (l->addr.family == family) {
 			/* the address in the packet may sit at any alignment */
 			if (memcmp(dst, l->addr.b, family == FP_AF_INET ? 4 : 16) == 0)
@@ -93,11 +103,11 @@ fp_listen_lookup(const struct fp_listen_table *t, unsigned int family,
 		}
 		i = l->next;
 	}
-	return wild;
+	return wild >= 0 ? wild : both;
 }
 
 const char *fp_action_name(unsigned int a);
-/* "10.1.0.1:9", "[2001:db8::1]:9", "*:9" */
+/* "10.1.0.1:9", "[2001:db8::1]:9", "*:9", "0.0.0.0:9", "[::]:9" */
 int fp_listener_format(const struct fp_listener *l, char *buf, size_t len);
 
 #endif /* FP_LISTEN_H */

@@ -12,7 +12,8 @@
 #define ETH_P_IPV6 0x86DD
 #define ETH_P_8021Q 0x8100
 #define ETH_P_8021AD 0x88A8
-#define MAX_VLAN_TAGS 2
+#define MAX_VLAN_TAGS 2       /* tags with a VLAN id (QinQ) */
+#define MAX_PRIO_TAGS 8       /* priority tags (VLAN id 0) besides */
 
 enum fp_edge
 fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p)
@@ -21,7 +22,7 @@ fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	const struct fp_rx_port *port = &c->port[ctx->port];
 	const uint8_t *dmac;
 	uint16_t type;
-	unsigned int tags = 0;
+	unsigned int tags = 0, prio = 0;
 
 	if (port->keep_crc) {
 		/* the FCS is the frame's last 4 bytes */
@@ -50,18 +51,24 @@ fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	while (type == ETH_P_8021Q || type == ETH_P_8021AD) {
 		uint16_t vid;
 
-		if (++tags > MAX_VLAN_TAGS)
-			return fp_drop(p, FP_DROP_UNHANDLED_PROTO);
 		if (p->seg < p->l2_len + 4u)
 			return fp_drop(p, FP_DROP_PKT_TOO_SMALL);
 		vid = fp_get16(p->l2 + p->l2_len) & 0x0fff;
-		/* --vlan filters on the outer tag, the one the switch set */
-		if (tags == 1 && c->vlan_filter && !fp_vlan_allowed(c, vid))
+		/* a priority tag (VLAN id 0) is stripped, as many as come
+		 * (the kernel's vlan_do_receive, another_round) */
+		if (vid == 0 ? ++prio > MAX_PRIO_TAGS : ++tags > MAX_VLAN_TAGS)
+			return fp_drop(p, FP_DROP_UNHANDLED_PROTO);
+		/* --vlan filters on the outer tag, the one the switch set.
+		 * Without it a host takes what an interface without VLAN
+		 * subinterfaces takes: no VLAN id at all (the kernel: no VLAN
+		 * device, PACKET_OTHERHOST; VPP: no sub-interface) */
+		if (c->vlan_filter ? tags + prio == 1 && !fp_vlan_allowed(c, vid) :
+				vid != 0)
 			return fp_drop(p, FP_DROP_VLAN_FILTERED);
 		type = fp_get16(p->l2 + p->l2_len + 2);
 		p->l2_len += 4;
 	}
-	if (tags == 0 && c->vlan_filter && !fp_vlan_allowed(c, 0))
+	if (tags + prio == 0 && c->vlan_filter && !fp_vlan_allowed(c, 0))
 		return fp_drop(p, FP_DROP_VLAN_FILTERED);
 	switch (type) {
 	case ETH_P_IPV4:

@@ -176,17 +176,21 @@ def tagged(tags, payload_frame_body, ethertype=0x0800):
 def vlan():
     """--vlan 0,100: untagged and outer tag 100 pass, whatever the inner
     tag; outer 200 and outer 300 (inner 100) are VLAN_FILTERED. --vlan 100:
-    untagged frames are VLAN_FILTERED (0 stands for untagged)."""
+    untagged frames are VLAN_FILTERED (0 stands for untagged). No --vlan:
+    what the kernel takes on an interface without VLAN subinterfaces,
+    untagged and priority-tagged frames (VLAN id 0, any number of tags)."""
     rc = 0
-    cases = [  # (tags, fate with "0,100", fate with "100")
-        ((), True, False),
-        (((0x8100, 100),), True, True),
-        (((0x8100, 200),), False, False),
-        (((0x88A8, 100), (0x8100, 300)), True, True),     # QinQ: inner 300 not filtered
-        (((0x88A8, 300), (0x8100, 100)), False, False),   # outer decides, not inner 100
-        (((0x8100, 0x2000 | 100),), True, True),          # priority bits are not the VID
+    cases = [  # (tags, fate with "0,100", with "100", with no --vlan)
+        ((), True, False, True),
+        (((0x8100, 100),), True, True, False),
+        (((0x8100, 200),), False, False, False),
+        (((0x88A8, 100), (0x8100, 300)), True, True, False),     # QinQ: inner not filtered
+        (((0x88A8, 300), (0x8100, 100)), False, False, False),   # outer decides
+        (((0x8100, 0x2000 | 100),), True, True, False),          # priority bits are no VID
+        (((0x8100, 0x6000),), True, False, True),                # a priority tag
+        (((0x8100, 0), (0x8100, 0), (0x8100, 0)), True, False, True),   # three of them
     ]
-    for label, vlans, col in (("0_100", "0,100", 1), ("100", "100", 2)):
+    for label, vlans, col in (("0_100", "0,100", 1), ("100", "100", 2), ("default", None, 3)):
         name = "vlan_" + label
         c = fr.Checker(name)
         e = Expect()
@@ -200,12 +204,12 @@ def vlan():
                           listener=(0, {"datagrams": 1, "bytes": len(p)}))
                 else:
                     e.add(fr_, "dropped", "VLAN_FILTERED")
-        r, _ = run_pcap(name, e, ["--local-ip", L4, "--listen", "9=count", "--vlan", vlans],
-                        replies=False)
+        r, _ = run_pcap(name, e, ["--local-ip", L4, "--listen", "9=count"] +
+                        (["--vlan", vlans] if vlans else []), replies=False)
         c.eq("exit status", r.rc, 0)
         compare(c, e, r.stats)
         if r.stats:
-            c.eq("config vlan_filter", r.stats["config"]["vlan_filter"], 1)
+            c.eq("config vlan_filter", r.stats["config"]["vlan_filter"], int(vlans is not None))
         rc |= c.done()
     return rc
 

@@ -107,8 +107,12 @@ def build(seed=7):
     item(15, ok6)
 
     def vlan4():
+        # a host without --vlan takes no VLAN (the kernel without VLAN
+        # interfaces); a priority tag (VLAN id 0) is stripped
         p = b"tagged"
         fr_ = pg.pad60(pg.eth_vlan(US, PEER, 100, 0x0800, pg.udp4(SRC4, L4, 4242, 9, p)))
+        e.add(fr_, "dropped", "VLAN_FILTERED")
+        fr_ = pg.pad60(pg.eth_vlan(US, PEER, 0, 0x0800, pg.udp4(SRC4, L4, 4242, 9, p)))
         e.add(fr_, "delivered", snmp=IP4_OK + ("Udp.InDatagrams",),
               listener=(0, {"datagrams": 1, "bytes": len(p)}))
     item(5, vlan4)

@@ -168,14 +168,44 @@ test_l2(void)
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
 }
 
+/* --vlan 0-4095: every VLAN id on the outer tag */
+static void
+vlan_all(void)
+{
+	conf.vlan_filter = true;
+	memset(conf.vlan_allow, 0xff, sizeof(conf.vlan_allow));
+}
+
 static void
 test_vlan(void)
 {
 	static const uint16_t tpid[2] = { 0x8100, 0x88a8 };
 	unsigned int i;
 
+	/* without --vlan: a VLAN id is not for this host, a priority tag
+	 * (VLAN id 0) is stripped, however many */
+	fixture();
+	listen_on("9=count");
+	pb_eth(&tp, T_MAC_US, 0x8100);
+	pb_vlan(&tp, 100, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.1.0.1", 17);
+	pb_udp(&tp, 1, 9);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), FP_DROP_VLAN_FILTERED);
+	CU_ASSERT_EQUAL(SNMP(Ip, InReceives), 0);
+	tpkt_init(&tp);
+	pb_eth(&tp, T_MAC_US, 0x8100);
+	pb_vlan(&tp, 0, 0x8100);
+	pb_vlan(&tp, 0, 0x8100);
+	pb_vlan(&tp, 0, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.1.0.1", 17);
+	pb_udp(&tp, 1, 9);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL(SNMP(Udp, InDatagrams), 1);
 	for (i = 0; i < 2; i++) {
 		fixture();
+		vlan_all();
 		listen_on("9=count");
 		pb_eth(&tp, T_MAC_US, tpid[i]);
 		pb_vlan(&tp, 100, 0x0800);
@@ -187,6 +217,7 @@ test_vlan(void)
 	}
 	/* QinQ: 802.1ad outer, 802.1Q inner */
 	fixture();
+	vlan_all();
 	listen_on("9=count");
 	pb_eth(&tp, T_MAC_US, 0x88a8);
 	pb_vlan(&tp, 10, 0x8100);
@@ -197,6 +228,7 @@ test_vlan(void)
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
 	/* three tags */
 	fixture();
+	vlan_all();
 	pb_eth(&tp, T_MAC_US, 0x88a8);
 	pb_vlan(&tp, 10, 0x8100);
 	pb_vlan(&tp, 20, 0x8100);
@@ -541,6 +573,64 @@ test_udp_multicast(void)
 	CU_ASSERT_EQUAL(DROPS(MCAST_NOT_JOINED), 1);
 }
 
+/* Which listener takes a datagram to dst:port (family 4 or 6), -1: none. */
+static int
+lookup(unsigned int family, const char *dst, uint16_t port)
+{
+	struct fp_ip ip;
+
+	CU_ASSERT_EQUAL_FATAL(fp_ip_parse(dst, &ip, NULL), 0);
+	return fp_listen_lookup(&conf.listen, family, ip.b, port);
+}
+
+/* A socket's bind semantics: 0.0.0.0 any IPv4, [::] any (dual-stack),
+ * [::] with v6only any IPv6, no address both; exact, then the family's
+ * wildcard, then one for both. */
+static void
+test_listener_wildcards(void)
+{
+	char err[256];
+
+	fixture();
+	listen_on("0.0.0.0:9=count");          /* 0 */
+	CU_ASSERT_EQUAL(lookup(4, "10.1.0.1", 9), 0);
+	CU_ASSERT_EQUAL(lookup(6, "2001:db8::1", 9), -1);
+	listen_on("[::]:9=count,v6only");      /* 1 */
+	CU_ASSERT_EQUAL(lookup(6, "2001:db8::1", 9), 1);
+	CU_ASSERT_EQUAL(lookup(4, "10.1.0.1", 9), 0);
+	listen_on("10.1.0.1:9=count");         /* 2 */
+	CU_ASSERT_EQUAL(lookup(4, "10.1.0.1", 9), 2);
+	CU_ASSERT_EQUAL(lookup(4, "10.1.0.2", 9), 0);
+	/* [::] without v6only takes IPv4 too, after an IPv4 wildcard */
+	listen_on("[::]:7=count");             /* 3 */
+	CU_ASSERT_EQUAL(lookup(4, "10.1.0.1", 7), 3);
+	CU_ASSERT_EQUAL(lookup(6, "2001:db8::1", 7), 3);
+	listen_on("0.0.0.0:7=count");          /* 4 */
+	CU_ASSERT_EQUAL(lookup(4, "10.1.0.1", 7), 4);
+	CU_ASSERT_EQUAL(lookup(6, "2001:db8::1", 7), 3);
+	/* no address: both, after either family's wildcard */
+	listen_on("5=count");                  /* 5 */
+	listen_on("[::]:5=count,v6only");      /* 6 */
+	CU_ASSERT_EQUAL(lookup(4, "10.1.0.1", 5), 5);
+	CU_ASSERT_EQUAL(lookup(6, "2001:db8::1", 5), 6);
+	/* the same wildcard twice, and v6only on anything but [::] */
+	CU_ASSERT_NOT_EQUAL(fp_listen_add(&conf.listen, &conf.local, "0.0.0.0:9=count",
+			err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(fp_listen_add(&conf.listen, &conf.local, "10.1.0.9:9=count,v6only",
+			err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "v6only applies to [::] only"));
+	{
+		char a[64];
+
+		fp_listener_format(&conf.listen.l[0], a, sizeof(a));
+		CU_ASSERT_STRING_EQUAL(a, "0.0.0.0:9");
+		fp_listener_format(&conf.listen.l[3], a, sizeof(a));
+		CU_ASSERT_STRING_EQUAL(a, "[::]:7");
+		fp_listener_format(&conf.listen.l[5], a, sizeof(a));
+		CU_ASSERT_STRING_EQUAL(a, "*:5");
+	}
+}
+
 static void
 test_listener_lookup(void)
 {
@@ -561,7 +651,7 @@ test_listener_lookup(void)
 	 * lookup must not load it as a uint32_t (UBSan found that) */
 	tpkt_init(&tp);
 	pb_eth(&tp, T_MAC_US, 0x8100);
-	pb_vlan(&tp, 7, 0x0800);
+	pb_vlan(&tp, 0, 0x0800);                 /* a priority tag */
 	pb_ip4(&tp, "10.0.0.2", "10.1.0.2", 17);
 	pb_udp(&tp, 1, 9);
 	pb_finish(&tp);
@@ -1841,6 +1931,7 @@ unit_register_rx(void)
 	static const struct unit_case cases[] = {
 		{ "l2: runt, ethertype, OTHERHOST, sink", test_l2 },
 		{ "l2: VLAN tags", test_vlan },
+		{ "udp: listener wildcards", test_listener_wildcards },
 		{ "l2: --vlan filter", test_vlan_filter },
 		{ "l2: padding and FCS", test_fcs_and_padding },
 		{ "ipv4: header checks", test_ipv4_header },

@@ -24,6 +24,7 @@
 	X(IP_INVALID_SOURCE, 0, "martian source: multicast, broadcast or 0.0.0.0 (ip_route_input_slow)") \
 	X(IP_LOCAL_SOURCE, 0, "martian source: one of this host's own addresses (fib_validate_source)") \
 	X(IP_LOCALNET,     0, "loopback source or destination on the wire") \
+	X(IP_SOURCE_ROUTE, 0, "IPv4 loose or strict source route option: a host does not accept it (accept_source_route 0)") \
 	X(IP_INVALID_DEST, 0, "martian destination: 0.0.0.0") \
 	X(MCAST_NOT_JOINED, 0, "multicast to a group no listener joined (the route lookup's membership check)") \
 	X(UDP_CSUM,        0, "bad UDP checksum") \

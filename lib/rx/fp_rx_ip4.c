@@ -9,24 +9,89 @@
 #define IP_MF 0x2000
 #define IP_OFFMASK 0x1fff
 
-/* RFC 791 options: each TLV must fit in the header. */
-static bool
-options_ok(const uint8_t *opt, unsigned int len)
+enum opts_verdict { OPTS_OK, OPTS_BAD, OPTS_SRR };
+
+#define OPT_END 0
+#define OPT_NOOP 1
+#define OPT_RR 7
+#define OPT_TIMESTAMP 68
+#define OPT_LSRR 131
+#define OPT_CIPSO 134
+#define OPT_SSRR 137
+#define OPT_RA 148
+#define OPT_TS_TSONLY 0
+#define OPT_TS_TSANDADDR 1
+#define OPT_TS_PRESPEC 3
+
+/*
+ * The options of a received packet, as ip_options_compile judges them
+ * (net/ipv4/ip_options.c): every option fits; record route, timestamp and
+ * a source route at most once each, with a length and pointer that fit
+ * (a timestamp whose overflow count is already 15 is an error); a router
+ * alert of 4 bytes; CIPSO needs a DOI, and a host has none configured.
+ * OPTS_BAD is InHdrErrors. A source route (LSRR, SSRR) is then dropped
+ * silently: ip_rcv_options with accept_source_route 0.
+ */
+static enum opts_verdict
+options_check(const uint8_t *opt, unsigned int len)
 {
+	bool rr = false, ts = false, srr = false;
 	unsigned int i = 0;
 
 	while (i < len) {
-		if (opt[i] == 0)               /* end of list */
-			return true;
-		if (opt[i] == 1) {             /* no-op */
+		const uint8_t *o = opt + i;
+		unsigned int olen;
+
+		if (o[0] == OPT_END)
+			break;
+		if (o[0] == OPT_NOOP) {
 			i++;
 			continue;
 		}
-		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-			return false;
-		i += opt[i + 1];
+		if (len - i < 2)
+			return OPTS_BAD;
+		olen = o[1];
+		if (olen < 2 || olen > len - i)
+			return OPTS_BAD;
+		switch (o[0]) {
+		case OPT_SSRR:
+		case OPT_LSRR:
+			if (olen < 3 || o[2] < 4 || srr)
+				return OPTS_BAD;
+			srr = true;
+			break;
+		case OPT_RR:
+			if (rr || olen < 3 || o[2] < 4 ||
+					(o[2] <= olen && o[2] + 3u > olen))
+				return OPTS_BAD;
+			rr = true;
+			break;
+		case OPT_TIMESTAMP:
+			if (ts || olen < 4 || o[2] < 5)
+				return OPTS_BAD;
+			if (o[2] <= olen) {
+				unsigned int fl = o[3] & 0xf;
+
+				if (o[2] + 3u > olen || ((fl == OPT_TS_TSANDADDR ||
+						fl == OPT_TS_PRESPEC) && o[2] + 7u > olen))
+					return OPTS_BAD;
+			} else if ((o[3] & 0xf) != OPT_TS_PRESPEC && (o[3] >> 4) == 15) {
+				return OPTS_BAD;         /* overflow would wrap */
+			}
+			ts = true;
+			break;
+		case OPT_RA:
+			if (olen < 4)
+				return OPTS_BAD;
+			break;
+		case OPT_CIPSO:
+			return OPTS_BAD;                 /* no DOI configured */
+		default:
+			break;                           /* skipped */
+		}
+		i += olen;
 	}
-	return true;
+	return srr ? OPTS_SRR : OPTS_OK;
 }
 
 /*
@@ -165,8 +230,14 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	e = route_input(ctx, p, ip);
 	if (e != FP_E_L4)
 		return e;
-	if (hlen > 20 && !options_ok(ip + 20, hlen - 20))
-		goto inhdr_error;
+	if (hlen > 20) {
+		enum opts_verdict v = options_check(ip + 20, hlen - 20);
+
+		if (v == OPTS_BAD)
+			goto inhdr_error;
+		if (v == OPTS_SRR)
+			return fp_drop(p, FP_DROP_IP_SOURCE_ROUTE);
+	}
 	if (unlikely(p->ip_cast != FP_CAST_UNICAST)) {
 		if (p->ip_cast == FP_CAST_MULTICAST) {
 			SNMP_INC(ctx, IpExt, InMcastPkts);

@@ -160,6 +160,25 @@ def specials():
         t.append(("proto4/%d" % proto, eth4(pg.ipv4(SRC4, L4, proto, bytes(16)))))
     for proto in (103, 136):
         t.append(("proto6/%d" % proto, eth6(pg.ipv6(SRC6, L6, proto, bytes(16)))))
+    for label, opts in (("rr", bytes([7, 7, 4]) + bytes(4) + bytes(1)),
+                        ("rr-ptr3", bytes([7, 7, 3]) + bytes(4) + bytes(1)),
+                        ("rr-twice", bytes([7, 7, 4]) + bytes(4) + bytes([7, 7, 4]) + bytes(4) +
+                         bytes(2)),
+                        ("rr-full", bytes([7, 7, 8]) + bytes(4) + bytes(1)),
+                        ("ts", bytes([68, 8, 5, 0]) + bytes(4)),
+                        ("ts-ptr4", bytes([68, 8, 4, 0]) + bytes(4)),
+                        ("ts-overflow15", bytes([68, 8, 9, 0xF0]) + bytes(4)),
+                        ("ts-overflow3", bytes([68, 8, 9, 0x30]) + bytes(4)),
+                        ("ts-addr-short", bytes([68, 8, 5, 1]) + bytes(4)),
+                        ("ra", bytes([148, 4, 0, 0])),
+                        ("ra-len2", bytes([148, 2, 1, 0])),
+                        ("cipso", bytes([134, 10, 0, 0, 0, 1, 1, 4, 0, 0]) + bytes(2)),
+                        ("lsrr", bytes([131, 7, 4]) + pg.ip4("10.1.0.9") + bytes(1)),
+                        ("ssrr", bytes([137, 7, 4]) + pg.ip4("10.1.0.9") + bytes(1)),
+                        ("unknown", bytes([0x99, 4, 0, 0])),
+                        ("too-long", bytes([0x99, 9, 0, 0])),
+                        ("nop-eol", bytes([1, 1, 0, 0]))):
+        t.append(("opt4/" + label, eth4(ip4_options(opts, pg.udp4(SRC4, L4, 1000, 9, b"o")[20:]))))
     for cov in (0, 8, 12, 4, 200):
         t.append(("udplite4/cov%d" % cov, eth4(udplite(SRC4, L4, cov, False))))
         t.append(("udplite6/cov%d" % cov, eth6(udplite(SRC6, L6, cov, True))))
@@ -175,6 +194,14 @@ def specials():
                                                   hops=255), "33:33:ff:61:70:00")))
     t.append(("udp6/to-linklocal", eth6(pg.udp6(SRC6, "fe80::70:63ff:fe61:7000", 1, 9, b"ll"))))
     return t
+
+
+def ip4_options(opts, l4, proto=17):
+    """IPv4 from SRC4 to L4 with `opts` (padded to 4 bytes) and `l4`."""
+    opts += bytes(-len(opts) % 4)
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x45 + len(opts) // 4, 0, 20 + len(opts) + len(l4), 0,
+                      0, 64, proto, 0, pg.ip4(SRC4), pg.ip4(L4)) + opts
+    return fix4(hdr) + l4
 
 
 def udplite(src, dst, cov, v6, body=b"lite-payload!"):

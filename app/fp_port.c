@@ -89,7 +89,7 @@ fp_ports_probe(struct fp_app *a, char *err, size_t errlen)
 	a->rx.local = o->local;
 	a->rx.listen = o->listen;
 	a->rx.vlan_filter = o->vlan_filter;
-	a->rx.icmp = o->icmp;        /* its per-lcore share: fp_lcores_setup */
+	a->rx.icmp = o->icmp;        /* its per-lcore share: fp_lcores_plan */
 	memcpy(a->rx.vlan_allow, o->vlan_allow, sizeof(a->rx.vlan_allow));
 
 	if (o->ports_set) {

@@ -36,7 +36,7 @@
 	X(Ip6, InReceives) X(Ip6, InHdrErrors) X(Ip6, InNoRoutes) \
 	X(Ip6, InAddrErrors) X(Ip6, InUnknownProtos) X(Ip6, InTruncatedPkts) \
 	X(Ip6, InDiscards) X(Ip6, InDelivers) X(Ip6, OutRequests) \
-	X(Ip6, OutTransmits) \
+	X(Ip6, OutNoRoutes) X(Ip6, OutTransmits) \
 	X(Ip6, ReasmTimeout) X(Ip6, ReasmReqds) X(Ip6, ReasmOKs) \
 	X(Ip6, ReasmFails) X(Ip6, InMcastPkts) X(Ip6, InOctets) \
 	X(Ip6, OutOctets) X(Ip6, InMcastOctets) \

@@ -128,6 +128,23 @@ fp_local_v4_own_src(const struct fp_local *l, uint32_t src)
 	return false;
 }
 
+/* addr (network order) is on the subnet of a local IPv4 address: the
+ * routes a host without a default route has. */
+static inline bool
+fp_local_v4_onlink(const struct fp_local *l, uint32_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nb_v4; i++) {
+		uint32_t mask = l->v4_plen[i] == 0 ? 0 :
+			rte_cpu_to_be_32(~0u << (32 - l->v4_plen[i]));
+
+		if (((l->v4[i] ^ addr) & mask) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* dst is on the connected prefix of a local IPv6 address (the kernel has
  * a route to it, and, not forwarding, counts it InAddrErrors; with no
  * route it counts InNoRoutes). */

@@ -19,7 +19,7 @@
 #define XRLIM_BURST_FACTOR 6         /* inet_peer_xrlim_allow's burst */
 #define NR_ICMP_TYPES 18
 #define ERR_TTL 64                   /* ip_default_ttl, hop_limit */
-#define L2_MAX (14 + 4 * 2)
+#define L2_MAX (14 + 4 * 10)         /* fp_rx_l2: 2 VLAN + 8 priority tags */
 
 void
 fp_icmp_conf_defaults(struct fp_icmp_conf *c)
@@ -113,12 +113,16 @@ peer_of(struct fp_icmp_limit *lim, const uint8_t *addr, unsigned int family,
 		h = (h ^ addr[i]) * 16777619u;
 	pr = &lim->peer[h % FP_ICMP_PEERS];
 	if (pr->family != family || memcmp(pr->addr, addr, len) != 0) {
-		/* a new peer (or one evicted from its slot) starts with a
-		 * full bucket: inet_getpeer sets rate_last 60 s back */
+		/* a new peer starts with a full bucket (inet_getpeer sets
+		 * rate_last 60 s back); one that takes an occupied slot
+		 * starts empty, so that sources colliding in turn cannot
+		 * refill each other's burst */
+		bool taken = pr->family != 0;
+
 		memset(pr, 0, sizeof(*pr));
 		memcpy(pr->addr, addr, len);
 		pr->family = (uint8_t)family;
-		pr->tokens = XRLIM_BURST_FACTOR * tmo;
+		pr->tokens = taken ? 0 : XRLIM_BURST_FACTOR * tmo;
 		pr->last = now;
 	}
 	return pr;
@@ -191,11 +195,30 @@ put16(uint8_t *p, uint32_t v)
 }
 
 /*
+ * How much of p an error can quote, at most `want` bytes: what the first
+ * segment holds of it. An error leaves as one segment (the tx queues take
+ * no chains); a reassembled datagram's first segment holds its first
+ * fragment, at least the IP header and 8 bytes, what RFC 792 asks for.
+ * 0 when p cannot be wrapped (Ethernet header too long, no headroom).
+ */
+static uint32_t
+quotable(const struct fp_pkt *p, uint32_t hdr, uint32_t want)
+{
+	const struct rte_mbuf *m = p->m;
+
+	if (p->l2_len > L2_MAX || rte_pktmbuf_headroom(m) < hdr ||
+			m->data_len <= p->l2_len)
+		return 0;
+	return RTE_MIN(want, (uint32_t)m->data_len - p->l2_len);
+}
+
+/*
  * Prepend `hdr` bytes (the error's IP and ICMP headers) to the packet:
  * the Ethernet header (tags kept) moves to the front and is turned back
  * to the sender; the offending IP packet stays where it is, cut to
- * `quote` bytes. Returns the first byte of the new IP header, or NULL
- * when the mbuf has no headroom.
+ * `quote` bytes (quotable()) in one segment, the rest of a chain left in
+ * p->tail for the burst to free.
+ * Returns the first byte of the new IP header.
  */
 static uint8_t *
 wrap(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint32_t hdr, uint32_t quote)
@@ -203,14 +226,21 @@ wrap(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint32_t hdr, uint32_t quote)
 	struct rte_mbuf *m = p->m;
 	uint8_t l2[L2_MAX], *front;
 
-	if (p->l2_len > sizeof(l2) || rte_pktmbuf_headroom(m) < hdr)
-		return NULL;
 	memcpy(l2, p->l2, p->l2_len);
+	if (m->next != NULL) {
+		/* the burst frees the rest of the chain (fp_proc_burst) */
+		p->tail = m->next;
+		p->tail->nb_segs = (uint16_t)(m->nb_segs - 1);
+		m->next = NULL;
+		m->nb_segs = 1;
+	}
+	m->ol_flags = 0;             /* no tx offload asked (reassembly's) */
 	front = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
 	memcpy(front, l2 + 6, 6);
 	memcpy(front + 6, ctx->conf->port[ctx->port].mac, 6);
 	memcpy(front + 12, l2 + 12, p->l2_len - 12u);
-	fp_pkt_trim(m, p->l2_len + hdr + quote);
+	m->data_len = (uint16_t)(p->l2_len + hdr + quote);
+	m->pkt_len = m->data_len;
 	p->l2 = front;
 	p->seg = m->data_len;
 	p->len = m->pkt_len;
@@ -231,23 +261,37 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t code,
 		enum fp_edge otherwise)
 {
 	const uint8_t *orig = fp_pkt_l3(p);
-	uint32_t quote = RTE_MIN((uint32_t)p->l3_len + p->l4_len, 576u - 28u);
-	uint8_t tos = orig[1], src[4], dst[4], *ip, *icmp;
+	uint32_t quote = quotable(p, 28,
+			RTE_MIN((uint32_t)p->l3_len + p->l4_len, 576u - 28u));
+	uint8_t tos = orig[1], src[4], dst[4], *ip, *icmp, *q;
+	uint32_t d;
 	uint16_t csum;
 
 	/* __icmp_send: never about a broadcast or multicast, nor a frame
 	 * not to our MAC, nor a fragment but the first */
 	if (p->ip_cast != FP_CAST_UNICAST || p->l2_cast != FP_CAST_UNICAST ||
-			(fp_get16(orig + 6) & 0x1fff) != 0)
+			(fp_get16(orig + 6) & 0x1fff) != 0 || quote == 0)
 		return otherwise;
 	memcpy(src, orig + 16, 4);      /* from the address it was sent to */
 	memcpy(dst, orig + 12, 4);
+	/* icmp_route_lookup: fastpath's routes are its connected subnets
+	 * (a host without a default route), so only an on-link sender can
+	 * be answered */
+	memcpy(&d, dst, 4);
+	if (!fp_local_v4_onlink(&ctx->conf->local, d))
+		return otherwise;
 	if (!rate_allow(ctx, false, 3, dst,
 			ms_cycles(&ctx->conf->icmp, ctx->conf->icmp.ratelimit_ms)))
 		return otherwise;
 	ip = wrap(ctx, p, 28, quote);
-	if (ip == NULL)
-		return otherwise;
+	/* the quoted header as it arrived: a reassembled datagram's has a
+	 * checksum DPDK zeroed; its length is the datagram's */
+	q = ip + 28;
+	if (p->frames > 1) {
+		q[10] = q[11] = 0;
+		csum = fp_csum_field(__rte_raw_cksum(q, (q[0] & 0xfu) * 4, 0));
+		memcpy(q + 10, &csum, 2);
+	}
 	ip[0] = 0x45;
 	ip[1] = (uint8_t)((tos & 0x1e) | 0xc0);    /* IPTOS_PREC_INTERNETCONTROL */
 	put16(ip + 2, 28 + quote);
@@ -302,13 +346,14 @@ ineligible6(const struct fp_pkt *p)
 }
 
 /* The prefix length of the route back to addr: a local prefix it is on,
- * fe80::/64, else a default route (fastpath answers the sender's MAC). */
+ * or fe80::/64; 0: no route. */
 static unsigned int
 route_plen6(const struct fp_local *l, const uint8_t *addr)
 {
+	static const uint8_t ll[8] = { 0xfe, 0x80 };
 	unsigned int i, best = 0;
 
-	if (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80)
+	if (memcmp(addr, ll, 8) == 0)
 		return 64;
 	for (i = 0; i < l->nb_v6; i++) {
 		struct fp_local one = { .nb_v6 = 1, .host = true };
@@ -328,9 +373,11 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	static const uint8_t any[16];
 	const struct fp_local *l = &ctx->conf->local;
 	const uint8_t *orig = fp_pkt_l3(p);
-	uint32_t quote = RTE_MIN((uint32_t)p->l3_len + p->l4_len, 1280u - 48u);
+	uint32_t quote = quotable(p, 48,
+			RTE_MIN((uint32_t)p->l3_len + p->l4_len, 1280u - 48u));
 	uint8_t src[16], dst[16], *ip, *icmp;
 	uint64_t tmo, acc;
+	unsigned int plen;
 	uint16_t csum;
 
 	/* icmp6_send: not about multicast or a frame not to our MAC (the
@@ -338,7 +385,7 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	 * unspecified or multicast source, nor about an ICMPv6 error */
 	if (orig[24] == 0xff || p->l2_cast != FP_CAST_UNICAST ||
 			memcmp(orig + 8, any, 16) == 0 || orig[8] == 0xff ||
-			ineligible6(p))
+			quote == 0 || ineligible6(p))
 		return otherwise;
 	memcpy(dst, orig + 8, 16);
 	if (dst_ours) {
@@ -350,13 +397,21 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	} else {
 		return otherwise;
 	}
+	/* icmpv6_xrlim_allow: the route back decides the host's rate; with
+	 * none (fastpath's routes are its prefixes and fe80::/64, a host
+	 * without a default route) nothing is sent, counted OutNoRoutes and,
+	 * as the kernel does, OutRateLimitHost */
+	plen = route_plen6(l, dst);
+	if (plen == 0) {
+		SNMP_INC(ctx, Ip6, OutNoRoutes);
+		SNMP_INC(ctx, Icmp6, OutRateLimitHost);
+		return otherwise;
+	}
 	tmo = ms_cycles(&ctx->conf->icmp, ctx->conf->icmp.ratelimit6_ms);
-	tmo >>= (128 - route_plen6(l, dst)) >> 5;  /* wider prefixes: more */
+	tmo >>= (128 - plen) >> 5;  /* wider prefixes: more */
 	if (!rate_allow(ctx, true, type, dst, tmo))
 		return otherwise;
 	ip = wrap(ctx, p, 48, quote);
-	if (ip == NULL)
-		return otherwise;
 	memset(ip, 0, 8);
 	ip[0] = 0x60;                             /* traffic class, flow 0 */
 	put16(ip + 4, 8 + quote);

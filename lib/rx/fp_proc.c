@@ -559,6 +559,7 @@ pkt_init(struct fp_pkt *p, struct rte_mbuf *m)
 	p->frames = 1;
 	p->released = 0;
 	p->filled = 1;
+	p->tail = NULL;
 }
 
 void
@@ -671,6 +672,11 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 			out->delivered += p->frames;
 			break;
 		case FP_E_TX:
+			/* an error about a reassembled datagram leaves as one
+			 * segment: the rest is freed with the burst (at most
+			 * one entry per packet, as before) */
+			if (fp_tx_kind_error(p->meta.kind) && p->tail != NULL)
+				pkts[nb_free++] = p->tail;
 			p->meta.frames = p->frames;
 			p->meta.ip_len = (uint16_t)(p->m->pkt_len - p->l2_len);
 			out->tx_meta[out->nb_tx] = p->meta;

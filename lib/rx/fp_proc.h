@@ -129,6 +129,13 @@ fp_tx_kind_v6(unsigned int kind)
 	return kind >= FP_TX_ICMP6_ECHO;
 }
 
+static inline bool
+fp_tx_kind_error(unsigned int kind)
+{
+	return kind == FP_TX_ICMP_ERROR || kind == FP_TX_ICMP6_UNREACH ||
+		kind == FP_TX_ICMP6_PARAMPROB;
+}
+
 struct fp_tx_meta {
 	uint8_t kind;       /* enum fp_tx_kind */
 	uint8_t listener;   /* UDP replies: the listener */

@@ -69,6 +69,7 @@ struct fp_pkt {
 	uint8_t listener;         /* FP_E_LISTENER: the listener */
 	uint8_t filled;           /* 0: only what the fast path needs is set */
 	struct fp_tx_meta meta;   /* FP_E_TX */
+	struct rte_mbuf *tail;    /* an ICMP error's: segments it let go */
 };
 
 /* Drop p for reason: the stages' "return drop(p, FP_DROP_X)". */

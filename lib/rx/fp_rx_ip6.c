@@ -10,9 +10,10 @@
 #define NH_ROUTING 43
 #define NH_FRAGMENT 44
 #define NH_DEST 60
-/* The kernel walks any number of extension headers (each is 8 bytes or
- * more, so the payload bounds the walk); fastpath stops at this many. */
-#define MAX_EXT_HEADERS 64
+/* The kernel walks any number of extension headers: each is 8 bytes or
+ * more, so the payload bounds the walk (a reassembled datagram starts it
+ * once more). */
+#define MAX_EXT_HEADERS (2 * 65536 / 8)
 
 
 #define MAX_TLV_OPTS 8   /* max_hbh_opts_cnt, max_dst_opts_cnt (sysctls) */
@@ -148,8 +149,11 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			 * check makes it (before ReasmReqds) */
 			if (fragmented)
 				return bad_exthdr(ctx, p);
-			if (off + 8 > end || p->l2_len + off + 8 > p->seg)
+			/* ipv6_frag_rcv counts the request before it looks */
+			if (off + 8 > end || p->l2_len + off + 8 > p->seg) {
+				SNMP_INC(ctx, Ip6, ReasmReqds);
 				return bad_exthdr(ctx, p);
+			}
 			fragmented = true;
 			fo = fp_get16(h + 2);
 			if ((fo & 0xfff9) == 0) {         /* atomic fragment */
@@ -206,7 +210,7 @@ upper:
  * forwarding off, ip6_pkt_discard): multicast counts InMcastPkts and goes
  * on only for a group joined (ipv6_chk_mcast_addr); a local address, the
  * port's link-local address included, is delivered; an address on a
- * local prefix (or link-local) is forwarded, which a host refuses
+ * local prefix (or fe80::/64) is forwarded, which a host refuses
  * (InAddrErrors); anything else has no route (InNoRoutes). In sink mode
  * every destination is ours.
  */
@@ -214,6 +218,7 @@ static enum fp_edge
 route_input(struct fp_proc_ctx *ctx, struct fp_pkt *p, const uint8_t *ip)
 {
 	static const uint8_t any[16];
+	static const uint8_t ll_prefix[8] = { 0xfe, 0x80 };   /* fe80::/64 */
 	const struct fp_local *l = &ctx->conf->local;
 	const uint8_t *dst = ip + 24;
 	uint8_t ll[16];
@@ -258,7 +263,7 @@ not_ours:
 		return FP_E_KERNEL;      /* link-local, the kernel's addresses */
 	/* (a host without an IPv6 address is not an IPv6 host: as before
 	 * any route, InAddrErrors) */
-	if (l->nb_v6 == 0 || (dst[0] == 0xfe && (dst[1] & 0xc0) == 0x80) ||
+	if (l->nb_v6 == 0 || memcmp(dst, ll_prefix, 8) == 0 ||
 			fp_local_v6_onlink(l, dst) || memcmp(dst, any, 16) == 0) {
 		SNMP_INC(ctx, Ip6, InAddrErrors);
 		return fp_drop(p, FP_DROP_IP_INADDRERRORS);

@@ -107,6 +107,13 @@ fp_rx_udplite(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		goto csum_error;
 	if (cov == 0)
 		cov = p->l4_len;
+	/* multicast nobody wants: only a short, fully covered datagram had
+	 * its sum done on arrival (CHECKSUM_BREAK; partial coverage never) */
+	if (p->ip_cast != FP_CAST_UNICAST &&
+			(cov < p->l4_len || p->l4_len > CHECKSUM_BREAK)) {
+		LITE(ctx, p, IgnoredMulti);
+		return fp_drop(p, FP_DROP_IGNORED_MULTI);
+	}
 	acc = p->family == FP_AF_INET ? fp_sum(p->src, 8, 0) :
 		fp_sum(p->dst, 16, fp_sum(p->src, 16, 0));
 	acc = fp_add64(acc, rte_cpu_to_be_16(p->proto));

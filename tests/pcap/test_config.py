@@ -20,7 +20,7 @@ rss-key = default
 burst = 32
 [host]
 local-ip = 10.1.0.1/24
-local-ip = 2001:db8::1
+local-ip = 2001:db8::1/64
 icmp-errors = on,ratelimit=86400000,ratelimit6=86400000
 [listen]
 discard = 9=count

@@ -23,7 +23,7 @@ OTHER = "02:00:00:00:00:99"
 BCAST = "ff:ff:ff:ff:ff:ff"
 L4, L6 = "10.1.0.1", "2001:db8::1"
 SRC4, SRC6 = "10.1.0.2", "2001:db8::2"
-APP = ["--local-ip", L4 + "/24", "--local-ip", L6,
+APP = ["--local-ip", L4 + "/24", "--local-ip", L6 + "/64",
        "--listen", "9=count",                               # 0
        "--listen", L4 + ":5000=seq,offset=0,size=4,order=be",  # 1
        "--listen", "7=echo",                                # 2

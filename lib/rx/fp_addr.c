@@ -154,6 +154,14 @@ fp_local_v6_onlink(const struct fp_local *l, const uint8_t *dst)
 	return false;
 }
 
+bool
+fp_local_v6_routed(const struct fp_local *l, const uint8_t *addr)
+{
+	static const uint8_t ll[8] = { 0xfe, 0x80 };
+
+	return memcmp(addr, ll, 8) == 0 || fp_local_v6_onlink(l, addr);
+}
+
 const uint8_t fp_v6_sn_prefix[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
 				       0, 0, 0, 1, 0xff };
 

@@ -169,6 +169,10 @@ fp_v6_link_local(const uint8_t *mac, uint8_t *ll)
 	ll[15] = mac[5];
 }
 
+/* addr is on a local IPv6 prefix or in fe80::/64: the routes of a host
+ * without a default route. */
+bool fp_local_v6_routed(const struct fp_local *l, const uint8_t *addr);
+
 /* ff02::1:ff00:0/104, the solicited-node groups' prefix (13 bytes) */
 extern const uint8_t fp_v6_sn_prefix[13];
 

@@ -100,6 +100,14 @@ fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		return FP_E_KERNEL;
 	if (p->m->nb_segs != 1)
 		return FP_E_DELIVER;           /* a reassembled ping: not echoed */
+	/* icmp_reply's route back: a host's routes are its subnets */
+	if (fp_local_host(&ctx->conf->local)) {
+		uint32_t src;
+
+		memcpy(&src, p->src, 4);
+		if (!fp_local_v4_onlink(&ctx->conf->local, src))
+			return FP_E_DELIVER;   /* no route: not answered */
+	}
 	/* echo reply in place */
 	fp_reply_ip(ctx, p);
 	icmp = fp_pkt_l4(p);

@@ -89,6 +89,9 @@ def main():
     files = {"rows": [open("/proc/self/net/snmp"), open("/proc/self/net/netstat")],
              "snmp6": open("/proc/self/net/snmp6")}
     socks = sockets(spec)
+    # joining sends unsolicited IGMP / MLD reports, repeated within the
+    # unsolicited report interval (1 s): let them pass first
+    time.sleep(1.5)
     libc = ctypes.CDLL(None, use_errno=True)
     fd = os.open("/var/run/netns/" + peer_ns, os.O_RDONLY)
     if libc.setns(fd, CLONE_NEWNET) != 0:

@@ -851,8 +851,17 @@ test_icmp_echo(void)
 {
 	uint8_t *d, *ip, *ic;
 
+	/* a sender off every local subnet: no route back, not answered
+	 * (icmp_reply's route lookup, on a host without a default route) */
 	fixture();
 	local("10.1.0.1");
+	icmp4("10.1.0.1", 8);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	CU_ASSERT_EQUAL(SNMP(Icmp, InEchos), 1);
+	CU_ASSERT_EQUAL(SNMP(Icmp, OutEchoReps), 0);
+	/* on the subnet (10.0.0.2 in 10.0.0.0/8): answered */
+	fixture();
+	local("10.1.0.1/8");
 	icmp4("10.1.0.1", 8);
 	pb_pad(&tp, 64);                      /* padding must not be echoed */
 	ip_hdr()[8] = 3;                      /* TTL */
@@ -1136,9 +1145,9 @@ test_icmp6(void)
 {
 	uint8_t *ip, *ic, ns[20];
 
-	/* echo */
+	/* echo, from a sender on the local prefix */
 	fixture();
-	local("2001:db8::1");
+	local("2001:db8::1/64");
 	pb_eth(&tp, T_MAC_US, 0x86dd);
 	pb_ip6(&tp, "2001:db8::2", "2001:db8::1", 58);
 	pb_icmp(&tp, 128, 0);

@@ -47,8 +47,11 @@ setup(void)
 				abort();
 	}
 	if (fp_local_add(&conf[1].local, "10.1.0.1/24", NULL, 0) != 0 ||
-			fp_local_add(&conf[1].local, "2001:db8::1", NULL, 0) != 0)
+			fp_local_add(&conf[1].local, "2001:db8::1/64", NULL, 0) != 0)
 		abort();
+	/* host mode sends ICMP errors: their building runs on every input */
+	fp_icmp_conf_defaults(&conf[1].icmp);
+	conf[1].icmp.tsc_hz = 1000000000;
 	conf[1].vlan_filter = true;
 	conf[1].vlan_allow[0] = 1 | (1ull << 5);          /* untagged, 5 */
 	conf[1].vlan_allow[100 / 64] |= 1ull << (100 % 64);
@@ -59,6 +62,9 @@ setup(void)
 
 /* The reassembly hook: complete (hand the fragment back as the whole
  * datagram) or hold it. */
+static struct fp_icmp_limit icmp_lim;
+static uint64_t clock_s;
+
 static struct rte_mbuf *
 reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames)
 {
@@ -126,15 +132,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conf[ctl & 1].exception = (len & 1) != 0;
 	complete = (ctl & 0x80) != 0;
 	fp_proc_ctx_init(&ctx, &ls, &conf[ctl & 1], seq);
+	/* a second passes between inputs: the rate limits refill */
+	ctx.icmp_limit = &icmp_lim;
+	ctx.now = ++clock_s * 1000000000ull;
 	ctx.reasm = reasm;
 	ctx.reasm_arg = &complete;
 	pkts[0] = m;
 	fp_proc_burst(&ctx, pkts, 1, &out);
 	/* conservation: one frame, exactly one fate */
+	/* (an ICMP error about a chain hands its tail back to be freed) */
 	if ((unsigned int)(out.delivered + out.drops + out.tx_frames +
 			out.to_kernel + out.held) != 1u + out.released ||
-			out.nb_free + out.nb_tx + out.nb_kernel + out.held != 1)
+			(unsigned int)(out.nb_free + out.nb_tx + out.nb_kernel + out.held) !=
+			1u + (out.nb_tx == 1 && out.nb_free == 1 && pkts[0] == m2))
 		abort();
+	if (out.nb_tx == 1 && out.tx[0]->nb_segs != 1)
+		abort();                 /* replies leave as one segment */
 	if (out.nb_tx != 0)
 		fp_proc_tx_done(&ctx, &out, (uint16_t)(ctl & 1), ctl & 2);
 	if (out.nb_kernel != 0)

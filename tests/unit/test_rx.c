@@ -846,6 +846,115 @@ icmp4(const char *dst, uint8_t type)
 	pb_finish(&tp);
 }
 
+/* ICMP errors on, the kernel's defaults, 100 s into a 1 GHz clock. */
+static struct fp_icmp_limit icmp_lim;
+
+static void
+icmp_errors_on(void)
+{
+	fp_icmp_conf_defaults(&conf.icmp);
+	conf.icmp.tsc_hz = 1000000000;
+	memset(&icmp_lim, 0, sizeof(icmp_lim));
+	ctx.icmp_limit = &icmp_lim;
+	ctx.now = 100ull * conf.icmp.tsc_hz;
+}
+
+/*
+ * A port unreachable built in place: Ethernet back to the sender with the
+ * frame's tags, a fresh IPv4 header, the offending packet quoted from its
+ * IP header; about a chained (reassembled) datagram, one segment quoting
+ * what the first held, the rest handed back to be freed.
+ */
+static void
+test_icmp_error_build(void)
+{
+	static uint8_t orig[2048], rest[2048];
+	static struct rte_mbuf m2;
+	uint8_t payload[600], *f, *ip, *ic;
+	struct rte_mbuf *pkts[1];
+	size_t l2 = 14 + 3 * 4, olen, first = 120;
+
+	memset(payload, 0xab, sizeof(payload));
+	fixture();
+	local("10.0.0.1/8");
+	icmp_errors_on();
+	pb_eth(&tp, T_MAC_US, 0x8100);
+	pb_vlan(&tp, 0, 0x8100);                 /* three priority tags */
+	pb_vlan(&tp, 0, 0x8100);
+	pb_vlan(&tp, 0, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.0.0.1", 17);
+	pb_udp(&tp, 1, 7777);
+	pb_bytes(&tp, payload, 100);
+	pb_finish(&tp);
+	olen = tp.m.data_len - l2;
+	memcpy(orig, tpkt_data(&tp) + l2, olen);
+	CU_ASSERT_EQUAL(run(), R_TX);
+	CU_ASSERT_EQUAL(SNMP(Udp, NoPorts), 1);
+	f = rte_pktmbuf_mtod(&tp.m, uint8_t *);
+	CU_ASSERT_EQUAL(memcmp(f, T_MAC_PEER, 6), 0);
+	CU_ASSERT_EQUAL(memcmp(f + 6, T_MAC_US, 6), 0);
+	CU_ASSERT_EQUAL(f[12], 0x81);
+	CU_ASSERT_EQUAL(f[l2 - 2], 0x08);        /* the tags kept */
+	ip = f + l2;
+	ic = ip + 20;
+	CU_ASSERT_EQUAL(ip[0], 0x45);
+	CU_ASSERT_EQUAL(ip[9], 1);
+	CU_ASSERT_EQUAL(t_csum(ip, 20, 0), 0xffff);
+	CU_ASSERT_EQUAL(ic[0], 3);
+	CU_ASSERT_EQUAL(ic[1], 3);
+	CU_ASSERT_EQUAL(tp.m.data_len, l2 + 28 + olen);
+	CU_ASSERT_EQUAL(t_csum(ic, 8 + olen, 0), 0xffff);
+	CU_ASSERT_EQUAL(memcmp(ic + 8, orig, olen), 0);
+	CU_ASSERT_EQUAL(memcmp(ip + 12, orig + 16, 4), 0);   /* from us */
+	CU_ASSERT_EQUAL(memcmp(ip + 16, orig + 12, 4), 0);   /* to the sender */
+	fp_proc_tx_done(&ctx, &out, 1, false);
+	CU_ASSERT_EQUAL(SNMP(Icmp, OutDestUnreachs), 1);
+	CU_ASSERT_EQUAL(SNMP(IcmpMsgOut, OutType3), 1);
+	CU_ASSERT_EQUAL(SNMP(Ip, OutRequests), 1);
+	CU_ASSERT_EQUAL(SNMP(IpExt, OutOctets), 28 + olen);
+
+	/* a 600-byte datagram in two segments, the first of 120 bytes */
+	fixture();
+	local("10.0.0.1/8");
+	icmp_errors_on();
+	pb_eth(&tp, T_MAC_US, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.0.0.1", 17);
+	pb_udp(&tp, 1, 7777);
+	pb_bytes(&tp, payload, sizeof(payload));
+	pb_finish(&tp);
+	memcpy(orig, tpkt_data(&tp) + 14, first - 14);
+	memcpy(rest, tpkt_data(&tp) + first, tp.m.data_len - first);
+	memset(&m2, 0, sizeof(m2));
+	m2.buf_addr = rest;
+	m2.buf_len = sizeof(rest);
+	m2.data_len = (uint16_t)(tp.m.data_len - first);
+	m2.nb_segs = 1;
+	tp.m.next = &m2;
+	tp.m.nb_segs = 2;
+	tp.m.data_len = (uint16_t)first;
+	pkts[0] = &tp.m;
+	fp_proc_burst(&ctx, pkts, 1, &out);
+	CU_ASSERT_EQUAL(out.nb_tx, 1);
+	CU_ASSERT_EQUAL(out.nb_free, 1);
+	CU_ASSERT_PTR_EQUAL(pkts[0], &m2);       /* the tail, to be freed */
+	CU_ASSERT_PTR_NULL(tp.m.next);
+	CU_ASSERT_EQUAL(tp.m.nb_segs, 1);
+	CU_ASSERT_EQUAL(tp.m.pkt_len, tp.m.data_len);
+	f = rte_pktmbuf_mtod(&tp.m, uint8_t *);
+	ic = f + 14 + 20;
+	CU_ASSERT_EQUAL(tp.m.data_len, 14 + 28 + (first - 14));
+	CU_ASSERT_EQUAL(t_csum(ic, 8 + first - 14, 0), 0xffff);
+	CU_ASSERT_EQUAL(memcmp(ic + 8, orig, first - 14), 0);
+
+	/* an off-link sender: no route back, no error, NoPorts still */
+	fixture();
+	local("10.1.0.1/24");
+	icmp_errors_on();
+	udp4("10.1.0.1", 7777);
+	CU_ASSERT_EQUAL(run(), FP_DROP_NO_SOCKET);
+	CU_ASSERT_EQUAL(SNMP(Udp, NoPorts), 1);
+}
+
 static void
 test_icmp_echo(void)
 {
@@ -1940,6 +2049,7 @@ unit_register_rx(void)
 	static const struct unit_case cases[] = {
 		{ "l2: runt, ethertype, OTHERHOST, sink", test_l2 },
 		{ "l2: VLAN tags", test_vlan },
+		{ "icmp: an error built in place", test_icmp_error_build },
 		{ "udp: listener wildcards", test_listener_wildcards },
 		{ "l2: --vlan filter", test_vlan_filter },
 		{ "l2: padding and FCS", test_fcs_and_padding },

@@ -182,5 +182,70 @@ def lost_gauge():
     return c.done()
 
 
+def kernel_icmp(net):
+    """The kernel side's Icmp row of /proc/net/snmp."""
+    out = subprocess.run(net.in_tx("cat", "/proc/net/snmp"), capture_output=True, text=True,
+                         timeout=30).stdout.splitlines()
+    rows = [l for l in out if l.startswith("Icmp:")]
+    return dict(zip(rows[0].split()[1:], map(int, rows[1].split()[1:])))
+
+
+def icmp_unreachable():
+    """A datagram to a port fastpath does not listen on: its port
+    unreachable reaches the sender's kernel (Icmp InDestUnreachs moves in
+    its /proc/net/snmp) and the sending application (a connected UDP
+    socket's next receive fails with ECONNREFUSED), once per datagram
+    within the per-host burst of 6."""
+    name = "live_icmp_unreachable"
+    net, skipped = namespaces(name)
+    if net is None:
+        return skipped
+    c = fr.Checker(name)
+    app = None
+    sends = 3
+    try:
+        app, stats_path = start_fastpath(fr, net, name, "0@0,1@1", 1, ["--listen", "9=count"])
+        c.true("fastpath up", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 30))
+        subprocess.run(net.in_tx("ping", "-c", "1", "-W", "3", FP_IP), capture_output=True,
+                       timeout=30)
+        before = kernel_icmp(net)
+        script = (
+            "import socket\n"
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            "s.settimeout(2)\n"
+            "s.connect((%r, 7777))\n"
+            "refused = 0\n"
+            "for i in range(%d):\n"
+            "    s.send(b'anyone there?')\n"
+            "    try:\n"
+            "        s.recv(100)\n"
+            "    except ConnectionRefusedError:\n"
+            "        refused += 1\n"
+            "    except socket.timeout:\n"
+            "        pass\n"
+            "print(refused)\n") % (FP_IP, sends)
+        p = subprocess.run(net.in_tx(sys.executable, "-c", script), capture_output=True,
+                           text=True, timeout=60)
+        after = kernel_icmp(net)
+        c.eq("the sender's socket saw ECONNREFUSED per datagram: %s" % p.stderr.strip(),
+             p.stdout.strip(), str(sends))
+        c.eq("the sender's kernel: Icmp InDestUnreachs",
+             after["InDestUnreachs"] - before["InDestUnreachs"], sends)
+        c.eq("the sender's kernel: no ICMP checksum error",
+             after["InCsumErrors"] - before["InCsumErrors"], 0)
+    finally:
+        rc, stats = stop_fastpath(fr, app, name, stats_path) if app else (None, None)
+        net.__exit__(None, None, None)
+    c.eq("fastpath exit status", rc, 0)
+    fr.check_invariants(c, stats)
+    if stats:
+        c.eq("fastpath: Udp NoPorts", stats["snmp"]["Udp"]["NoPorts"], sends)
+        c.eq("fastpath: Icmp OutDestUnreachs", stats["snmp"]["Icmp"]["OutDestUnreachs"], sends)
+        # + the ping's reply, + ARP replies (as many as the kernel asked)
+        c.true("fastpath: responded counts the errors",
+               stats["ports"]["0"]["responded"] >= sends + stats["snmp"]["Icmp"]["OutEchoReps"])
+    return c.done()
+
+
 if __name__ == "__main__":
-    fr.main({"live": live, "lost_gauge": lost_gauge})
+    fr.main({"live": live, "lost_gauge": lost_gauge, "icmp_unreachable": icmp_unreachable})

@@ -498,14 +498,6 @@ _Static_assert(offsetof(struct fp_dgram, dport) == offsetof(struct fp_dgram, spo
 	offsetof(struct fp_dgram, frames) == offsetof(struct fp_dgram, sport) + 6,
 	"fast_view writes sport..frames in one store");
 
-#define FAST_DIRTY (1ull << (FP_BC_SNMP + FP_SNMP_Ip_InReceives) | \
-	1ull << (FP_BC_SNMP + FP_SNMP_IpExt_InOctets) | \
-	1ull << (FP_BC_SNMP + FP_SNMP_IpExt_InNoECTPkts) | \
-	1ull << (FP_BC_SNMP + FP_SNMP_Ip_InDelivers))
-_Static_assert(FP_BC_SNMP + FP_SNMP_IpExt_InNoECTPkts < 64 &&
-	FP_BC_SNMP + FP_SNMP_Udp6_InDatagrams < 128,
-	"the fast path's counters are in the first dirty word");
-
 /* Datagrams taken at once, for a run of packets to one listener. */
 struct take {
 	unsigned int id;          /* the listener, UINT_MAX: none */
@@ -637,14 +629,14 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	if (fast != 0) {
 		/* what fp_rx_ipv4 and fp_rx_l4 count of each (the frames' IP
 		 * bytes are all but their 14 bytes of Ethernet: no FCS on the
-		 * fast path), at once: the four are in the first dirty word */
-		ctx->bc.v[FP_BC_SNMP + FP_SNMP_Ip_InReceives] += fast;
-		ctx->bc.v[FP_BC_SNMP + FP_SNMP_IpExt_InOctets] +=
-			(uint32_t)fast_bytes - 14u * fast;
-		ctx->bc.v[FP_BC_SNMP + FP_SNMP_IpExt_InNoECTPkts] += fast;
-		ctx->bc.v[FP_BC_SNMP + FP_SNMP_Ip_InDelivers] += fast;
-		ctx->bc.dirty[0] |= FAST_DIRTY;
-		ctx->bc.words |= 1;
+		 * fast path), straight into the lcore's counters: four fixed
+		 * counters need no burst-local bookkeeping */
+		uint64_t *snmp = ctx->lstats->snmp;
+
+		FP_STAT_ADD(snmp[FP_SNMP_Ip_InReceives], fast);
+		FP_STAT_ADD(snmp[FP_SNMP_IpExt_InOctets], fast_bytes - 14u * fast);
+		FP_STAT_ADD(snmp[FP_SNMP_IpExt_InNoECTPkts], fast);
+		FP_STAT_ADD(snmp[FP_SNMP_Ip_InDelivers], fast);
 	}
 	take_switch(ctx, &take, UINT_MAX);
 	/* 2. the listeners' handlers, once per listener */

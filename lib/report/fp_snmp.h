@@ -44,7 +44,8 @@
 	X(Ip6, InCEPkts) \
 	X(Icmp, InMsgs) X(Icmp, InErrors) X(Icmp, InCsumErrors) X(Icmp, InEchos) \
 	X(Icmp, InEchoReps) X(Icmp, OutMsgs) X(Icmp, OutRateLimitGlobal) \
-	X(Icmp, OutRateLimitHost) X(Icmp, OutDestUnreachs) X(Icmp, OutEchoReps) \
+	X(Icmp, OutRateLimitHost) X(Icmp, OutDestUnreachs) X(Icmp, OutParmProbs) \
+	X(Icmp, OutEchoReps) \
 	X(Icmp6, InMsgs) X(Icmp6, InErrors) X(Icmp6, OutMsgs) \
 	X(Icmp6, InCsumErrors) X(Icmp6, OutRateLimitHost) X(Icmp6, InEchos) \
 	X(Icmp6, InNeighborSolicits) X(Icmp6, OutDestUnreachs) \

@@ -257,12 +257,11 @@ icmp_sum(const struct fp_pkt *p, uint64_t acc)
 }
 
 static enum fp_edge
-send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t code,
-		enum fp_edge otherwise)
+send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
+		uint32_t info, uint32_t len, enum fp_edge otherwise)
 {
 	const uint8_t *orig = fp_pkt_l3(p);
-	uint32_t quote = quotable(p, 28,
-			RTE_MIN((uint32_t)p->l3_len + p->l4_len, 576u - 28u));
+	uint32_t quote = quotable(p, 28, RTE_MIN(len, 576u - 28u));
 	uint8_t tos = orig[1], src[4], dst[4], *ip, *icmp, *q;
 	uint32_t d;
 	uint16_t csum;
@@ -280,7 +279,7 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t code,
 	memcpy(&d, dst, 4);
 	if (!fp_local_v4_onlink(&ctx->conf->local, d))
 		return otherwise;
-	if (!rate_allow(ctx, false, 3, dst,
+	if (!rate_allow(ctx, false, type, dst,
 			ms_cycles(&ctx->conf->icmp, ctx->conf->icmp.ratelimit_ms)))
 		return otherwise;
 	ip = wrap(ctx, p, 28, quote);
@@ -305,9 +304,13 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t code,
 	csum = fp_csum_field(__rte_raw_cksum(ip, 20, 0));
 	memcpy(ip + 10, &csum, 2);        /* sums are in memory order */
 	icmp = ip + 20;
-	memset(icmp, 0, 8);
-	icmp[0] = 3;                               /* destination unreachable */
+	icmp[0] = type;
 	icmp[1] = code;
+	icmp[2] = icmp[3] = 0;
+	icmp[4] = (uint8_t)(info >> 24);           /* unused, or the pointer */
+	icmp[5] = (uint8_t)(info >> 16);
+	icmp[6] = (uint8_t)(info >> 8);
+	icmp[7] = (uint8_t)info;
 	p->src = ip + 12;
 	p->dst = ip + 16;
 	p->proto = 1;
@@ -315,6 +318,7 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t code,
 	csum = (uint16_t)~icmp_sum(p, 0);
 	memcpy(icmp + 2, &csum, 2);
 	p->meta.kind = FP_TX_ICMP_ERROR;
+	p->meta.listener = type;                   /* errors: the type */
 	return FP_E_TX;
 }
 
@@ -368,13 +372,14 @@ route_plen6(const struct fp_local *l, const uint8_t *addr)
 
 static enum fp_edge
 send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
-		uint32_t info, bool dst_ours, enum fp_edge otherwise)
+		uint32_t info, bool dst_ours, uint32_t len, enum fp_edge otherwise)
 {
 	static const uint8_t any[16];
 	const struct fp_local *l = &ctx->conf->local;
 	const uint8_t *orig = fp_pkt_l3(p);
-	uint32_t quote = quotable(p, 48,
-			RTE_MIN((uint32_t)p->l3_len + p->l4_len, 1280u - 48u));
+	uint32_t quote = quotable(p, 48, RTE_MIN(len, 1280u - 48u));
+	/* an unknown option whose action says "answer even multicast" */
+	const bool any_dst = type == 4 && code == 2;
 	uint8_t src[16], dst[16], *ip, *icmp;
 	uint64_t tmo, acc;
 	unsigned int plen;
@@ -383,10 +388,17 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	/* icmp6_send: not about multicast or a frame not to our MAC (the
 	 * exceptions are errors fastpath does not send), nor from an
 	 * unspecified or multicast source, nor about an ICMPv6 error */
-	if (orig[24] == 0xff || p->l2_cast != FP_CAST_UNICAST ||
+	if (((orig[24] == 0xff || p->l2_cast != FP_CAST_UNICAST) && !any_dst) ||
 			memcmp(orig + 8, any, 16) == 0 || orig[8] == 0xff ||
 			quote == 0 || ineligible6(p))
 		return otherwise;
+	/* icmp6_send: from the address it was sent to if that is ours
+	 * (ipv6_chk_addr), else one of ours (a hop-by-hop error is found
+	 * before the route: the destination may be anyone's) */
+	fp_v6_link_local(ctx->conf->port[ctx->port].mac, src);
+	if (orig[24] == 0xff || p->l2_cast != FP_CAST_UNICAST ||
+			!(fp_local_v6(l, orig + 24) || memcmp(orig + 24, src, 16) == 0))
+		dst_ours = false;
 	memcpy(dst, orig + 8, 16);
 	if (dst_ours) {
 		memcpy(src, orig + 24, 16);
@@ -445,19 +457,28 @@ fp_icmp_error(struct fp_proc_ctx *ctx, struct fp_pkt *p, enum fp_icmp_err what,
 		uint32_t info, enum fp_edge otherwise)
 {
 	const bool v6 = p->family == FP_AF_INET6;
+	/* the offending packet as the kernel holds it: a UDP datagram cut
+	 * to its length, else the IP packet */
+	const uint32_t len = what == FP_ICMP_ERR_PORT ?
+		(uint32_t)p->l3_len + p->l4_len : p->len - p->l2_len;
 
 	if (ctx->conf->icmp.off || ctx->icmp_limit == NULL ||
 			!fp_local_host(&ctx->conf->local))
 		return otherwise;
 	switch (what) {
 	case FP_ICMP_ERR_PORT:         /* __udp4_lib_rcv, __udp6_lib_rcv */
-		return v6 ? send6(ctx, p, 1, 4, 0, true, otherwise) :
-			send4(ctx, p, 3, otherwise);
+		return v6 ? send6(ctx, p, 1, 4, 0, true, len, otherwise) :
+			send4(ctx, p, 3, 3, 0, len, otherwise);
 	case FP_ICMP_ERR_PROTO:        /* ip{,6}_protocol_deliver_rcu */
-		return v6 ? send6(ctx, p, 4, 1, info, true, otherwise) :
-			send4(ctx, p, 2, otherwise);
+		return v6 ? send6(ctx, p, 4, 1, info, true, len, otherwise) :
+			send4(ctx, p, 3, 2, 0, len, otherwise);
 	case FP_ICMP_ERR_NOROUTE:      /* ip6_pkt_discard */
-		return v6 ? send6(ctx, p, 1, 0, 0, false, otherwise) : otherwise;
+		return v6 ? send6(ctx, p, 1, 0, 0, false, len, otherwise) : otherwise;
+	case FP_ICMP_ERR_PARAM:        /* ip_options_compile, exthdrs, reassembly */
+		return v6 ? send6(ctx, p, 4, 0, info, true, len, otherwise) :
+			send4(ctx, p, 12, 0, info << 24, len, otherwise);
+	case FP_ICMP_ERR_OPTION:       /* ip6_tlvopt_unknown */
+		return v6 ? send6(ctx, p, 4, 2, info, true, len, otherwise) : otherwise;
 	}
 	return otherwise;
 }

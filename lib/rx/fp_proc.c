@@ -749,10 +749,15 @@ fp_proc_tx_done(struct fp_proc_ctx *ctx, struct fp_burst *out, uint16_t sent,
 			}
 			break;
 		case FP_TX_ICMP_ERROR:
+			/* (an error's meta.listener is its type) */
 			if (ok) {
 				SNMP_INC(ctx, Icmp, OutMsgs);
-				SNMP_INC(ctx, Icmp, OutDestUnreachs);
-				SNMP_INC(ctx, IcmpMsgOut, OutType3);
+				if (t->listener == 3)
+					SNMP_INC(ctx, Icmp, OutDestUnreachs);
+				else
+					SNMP_INC(ctx, Icmp, OutParmProbs);
+				fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_IcmpMsgOut_OutType0 +
+						t->listener, 1);
 			}
 			break;
 		case FP_TX_ICMP6_ECHO:

@@ -337,6 +337,13 @@ enum fp_icmp_err {
 	FP_ICMP_ERR_PROTO,     /* protocol unreachable / unknown next header
 				* (info: the next header field's offset) */
 	FP_ICMP_ERR_NOROUTE,   /* IPv6 destination unreachable, no route */
+	FP_ICMP_ERR_PARAM,     /* parameter problem, info the pointer (from
+				* the IP header): IPv4 code 0, IPv6 code 0
+				* (erroneous header field) */
+	FP_ICMP_ERR_OPTION,    /* IPv6 parameter problem, code 2 (unknown
+				* option), info the pointer; also about a
+				* multicast destination (icmp6_send's
+				* exception) */
 };
 
 /*

@@ -33,11 +33,14 @@ enum opts_verdict { OPTS_OK, OPTS_BAD, OPTS_SRR };
  * silently: ip_rcv_options with accept_source_route 0.
  */
 static enum opts_verdict
-options_check(const uint8_t *opt, unsigned int len)
+options_check(const uint8_t *opt, unsigned int len, unsigned int *pp)
 {
 	bool rr = false, ts = false, srr = false;
 	unsigned int i = 0;
 
+	/* *pp: the offending byte's offset from the IP header, the
+	 * parameter problem's pointer (__ip_options_compile's pp_ptr) */
+#define BAD(delta) do { *pp = 20 + i + (delta); return OPTS_BAD; } while (0)
 	while (i < len) {
 		const uint8_t *o = opt + i;
 		unsigned int olen;
@@ -49,48 +52,61 @@ options_check(const uint8_t *opt, unsigned int len)
 			continue;
 		}
 		if (len - i < 2)
-			return OPTS_BAD;
+			BAD(0);
 		olen = o[1];
 		if (olen < 2 || olen > len - i)
-			return OPTS_BAD;
+			BAD(0);
 		switch (o[0]) {
 		case OPT_SSRR:
 		case OPT_LSRR:
-			if (olen < 3 || o[2] < 4 || srr)
-				return OPTS_BAD;
+			if (olen < 3)
+				BAD(1);
+			if (o[2] < 4)
+				BAD(2);
+			if (srr)
+				BAD(0);
 			srr = true;
 			break;
 		case OPT_RR:
-			if (rr || olen < 3 || o[2] < 4 ||
-					(o[2] <= olen && o[2] + 3u > olen))
-				return OPTS_BAD;
+			if (rr)
+				BAD(0);
+			if (olen < 3)
+				BAD(1);
+			if (o[2] < 4 || (o[2] <= olen && o[2] + 3u > olen))
+				BAD(2);
 			rr = true;
 			break;
 		case OPT_TIMESTAMP:
-			if (ts || olen < 4 || o[2] < 5)
-				return OPTS_BAD;
+			if (ts)
+				BAD(0);
+			if (olen < 4)
+				BAD(1);
+			if (o[2] < 5)
+				BAD(2);
 			if (o[2] <= olen) {
 				unsigned int fl = o[3] & 0xf;
 
 				if (o[2] + 3u > olen || ((fl == OPT_TS_TSANDADDR ||
 						fl == OPT_TS_PRESPEC) && o[2] + 7u > olen))
-					return OPTS_BAD;
+					BAD(2);
 			} else if ((o[3] & 0xf) != OPT_TS_PRESPEC && (o[3] >> 4) == 15) {
-				return OPTS_BAD;         /* overflow would wrap */
+				BAD(3);                  /* overflow would wrap */
 			}
 			ts = true;
 			break;
 		case OPT_RA:
 			if (olen < 4)
-				return OPTS_BAD;
+				BAD(1);
 			break;
 		case OPT_CIPSO:
-			return OPTS_BAD;                 /* no DOI configured */
+			/* cipso_v4_validate: too short, else no such DOI */
+			BAD(olen < 8 ? 1 : 2);
 		default:
 			break;                           /* skipped */
 		}
 		i += olen;
 	}
+#undef BAD
 	return srr ? OPTS_SRR : OPTS_OK;
 }
 
@@ -231,10 +247,16 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	if (e != FP_E_L4)
 		return e;
 	if (hlen > 20) {
-		enum opts_verdict v = options_check(ip + 20, hlen - 20);
+		unsigned int pp = 0;
+		enum opts_verdict v = options_check(ip + 20, hlen - 20, &pp);
 
-		if (v == OPTS_BAD)
-			goto inhdr_error;
+		if (v == OPTS_BAD) {
+			/* ip_rcv_options, then ip_options_compile's
+			 * parameter problem pointing at the bad byte */
+			SNMP_INC(ctx, Ip, InHdrErrors);
+			return fp_icmp_error(ctx, p, FP_ICMP_ERR_PARAM, pp,
+					fp_drop(p, FP_DROP_IP_INHDR));
+		}
 		if (v == OPTS_SRR)
 			return fp_drop(p, FP_DROP_IP_SOURCE_ROUTE);
 	}

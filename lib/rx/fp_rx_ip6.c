@@ -18,17 +18,27 @@
 
 #define MAX_TLV_OPTS 8   /* max_hbh_opts_cnt, max_dst_opts_cnt (sysctls) */
 
+/* What ip6_parse_tlv makes of an options header. */
+enum tlv_verdict {
+	TLV_OK,
+	TLV_BAD,          /* InHdrErrors, dropped */
+	TLV_ANSWER,       /* InHdrErrors, and a parameter problem (code 2)
+			   * pointing at the unknown option (*at) */
+};
+
 /*
- * Hop-by-hop or destination options, as ip6_parse_tlv checks them: the
- * TLVs fill the header exactly; padding (Pad1, PadN) is at most 7 bytes
- * in a row and PadN's bytes are zero (RFC 4942 2.1.9.5); at most 8 other
- * options; a router alert is 2 bytes long (ipv6_hop_ra); a jumbo payload
- * option cannot be right in an Ethernet frame (ipv6_hop_jumbo); an
- * unknown option whose action bits are not "skip" discards the packet
- * (ip6_tlvopt_unknown). Any of these is InHdrErrors.
+ * Hop-by-hop or destination options (h, len bytes, at offset off from
+ * the IPv6 header), as ip6_parse_tlv checks them: the TLVs fill the
+ * header exactly; padding (Pad1, PadN) is at most 7 bytes in a row and
+ * PadN's bytes are zero (RFC 4942 2.1.9.5); at most 8 other options; a
+ * router alert is 2 bytes long (ipv6_hop_ra); a jumbo payload option
+ * cannot be right in an Ethernet frame (ipv6_hop_jumbo); an unknown
+ * option's action bits (ip6_tlvopt_unknown): 00 skip it, 01 discard, 10
+ * discard and answer, 11 discard and answer unless to multicast.
  */
-static bool
-tlv_ok(const uint8_t *h, unsigned int len, bool hbh)
+static enum tlv_verdict
+tlv_check(const uint8_t *h, unsigned int len, bool hbh, bool mcast,
+		unsigned int off, uint32_t *at)
 {
 	unsigned int i = 2, pad = 0, count = 0, k;
 
@@ -38,38 +48,62 @@ tlv_ok(const uint8_t *h, unsigned int len, bool hbh)
 
 		if (type == 0) {                    /* Pad1 */
 			if (++pad > 7)
-				return false;
+				return TLV_BAD;
 			i++;
 			continue;
 		}
 		if (i + 1 >= len)
-			return false;
+			return TLV_BAD;
 		olen = 2u + h[i + 1];
 		if (i + olen > len)
-			return false;
+			return TLV_BAD;
 		if (type == 1) {                    /* PadN */
 			pad += olen;
 			if (pad > 7)
-				return false;
+				return TLV_BAD;
 			for (k = 2; k < olen; k++)
 				if (h[i + k] != 0)
-					return false;
+					return TLV_BAD;
 		} else {
 			if (++count > MAX_TLV_OPTS)
-				return false;
+				return TLV_BAD;
 			if (hbh && type == 5) {          /* router alert */
 				if (olen != 4)
-					return false;
+					return TLV_BAD;
 			} else if (hbh && type == 0xc2) {  /* jumbo payload */
-				return false;
+				return TLV_BAD;
 			} else if ((type >> 6) != 0) {
-				return false;            /* unknown: discard */
+				*at = off + i;
+				return (type >> 6) == 2 || ((type >> 6) == 3 && !mcast) ?
+					TLV_ANSWER : TLV_BAD;
 			}
 			pad = 0;
 		}
 		i += olen;
 	}
-	return true;
+	return TLV_OK;
+}
+
+/* An options header ip6_parse_tlv refused: InHdrErrors, maybe answered. */
+static enum fp_edge
+bad_tlv(struct fp_proc_ctx *ctx, struct fp_pkt *p, enum tlv_verdict v,
+		uint32_t at)
+{
+	SNMP_INC(ctx, Ip6, InHdrErrors);
+	if (v == TLV_ANSWER)
+		return fp_icmp_error(ctx, p, FP_ICMP_ERR_OPTION, at,
+				fp_drop(p, FP_DROP_IPV6_BAD_EXTHDR));
+	return fp_drop(p, FP_DROP_IPV6_BAD_EXTHDR);
+}
+
+/* A header error answered with a parameter problem (code 0) pointing at
+ * the offending field (unknown_rh, ip6_frag_queue, fail_hdr). */
+static enum fp_edge
+bad_field(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint32_t at)
+{
+	SNMP_INC(ctx, Ip6, InHdrErrors);
+	return fp_icmp_error(ctx, p, FP_ICMP_ERR_PARAM, at,
+			fp_drop(p, FP_DROP_IPV6_BAD_EXTHDR));
 }
 
 static enum fp_edge
@@ -88,7 +122,8 @@ bad_exthdr(struct fp_proc_ctx *ctx, struct fp_pkt *p)
  * (FP_E_NB_STAGES).
  */
 static enum fp_edge
-routing(struct fp_proc_ctx *ctx, struct fp_pkt *p, const uint8_t *h)
+routing(struct fp_proc_ctx *ctx, struct fp_pkt *p, const uint8_t *h,
+		unsigned int off)
 {
 	if (p->ip_cast != FP_CAST_UNICAST || p->l2_cast != FP_CAST_UNICAST) {
 		SNMP_INC(ctx, Ip6, InAddrErrors);
@@ -97,7 +132,7 @@ routing(struct fp_proc_ctx *ctx, struct fp_pkt *p, const uint8_t *h)
 	if (h[2] == 3 || h[2] == 4)
 		return fp_drop(p, FP_DROP_IPV6_SEG_ROUTING);
 	if (h[3] != 0)
-		return bad_exthdr(ctx, p);
+		return bad_field(ctx, p, off + 2);   /* unknown_rh: the type */
 	return FP_E_NB_STAGES;
 }
 
@@ -128,10 +163,16 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			hl = (h[1] + 1u) * 8;
 			if (off + hl > end || p->l2_len + off + hl > p->seg)
 				return bad_exthdr(ctx, p);
-			if (nh != NH_ROUTING && !tlv_ok(h, hl, nh == NH_HOP))
-				return bad_exthdr(ctx, p);
+			if (nh != NH_ROUTING) {
+				uint32_t at = 0;
+				enum tlv_verdict v = tlv_check(h, hl, nh == NH_HOP,
+						p->ip_cast == FP_CAST_MULTICAST, off, &at);
+
+				if (v != TLV_OK)
+					return bad_tlv(ctx, p, v, at);
+			}
 			if (nh == NH_ROUTING) {
-				enum fp_edge e = routing(ctx, p, h);
+				enum fp_edge e = routing(ctx, p, h, off);
 
 				if (e != FP_E_NB_STAGES)
 					return e;
@@ -148,11 +189,11 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			 * a header error, as ipv6_frag_rcv's IP6SKB_FRAGMENTED
 			 * check makes it (before ReasmReqds) */
 			if (fragmented)
-				return bad_exthdr(ctx, p);
+				return bad_field(ctx, p, off);    /* fail_hdr */
 			/* ipv6_frag_rcv counts the request before it looks */
 			if (off + 8 > end || p->l2_len + off + 8 > p->seg) {
 				SNMP_INC(ctx, Ip6, ReasmReqds);
-				return bad_exthdr(ctx, p);
+				return bad_field(ctx, p, off);
 			}
 			fragmented = true;
 			fo = fp_get16(h + 2);
@@ -173,7 +214,7 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			/* ip6_frag_queue: a fragment but the last whose length
 			 * is not a multiple of 8 is a header error */
 			if ((fo & 1) && ((end - off - 8) & 7) != 0)
-				return bad_exthdr(ctx, p);
+				return bad_field(ctx, p, 4);   /* payload length */
 			/* DPDK reassembles a fragment header right after the
 			 * fixed header only */
 			if (ctx->reasm == NULL || off != 40) {
@@ -330,10 +371,15 @@ fp_rx_ipv6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 
 		if (48 > 40 + pl || p->l2_len + 48u > p->seg)
 			return bad_exthdr(ctx, p);
+		uint32_t at = 0;
+		enum tlv_verdict v;
+
 		hl = (ip[41] + 1u) * 8;
-		if (40 + hl > 40 + pl || p->l2_len + 40 + hl > p->seg ||
-				!tlv_ok(ip + 40, hl, true))
+		if (40 + hl > 40 + pl || p->l2_len + 40 + hl > p->seg)
 			return bad_exthdr(ctx, p);
+		v = tlv_check(ip + 40, hl, true, ip[24] == 0xff, 40, &at);
+		if (v != TLV_OK)
+			return bad_tlv(ctx, p, v, at);
 	}
 	{
 		enum fp_edge e = route_input(ctx, p, ip);

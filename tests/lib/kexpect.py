@@ -158,14 +158,16 @@ def _quoted(ip, v6):
     return ip[:n]
 
 
-def icmp_error4(frame, code, ip_id, us):
-    """Destination unreachable (type 3) about IPv4 `frame`, from its
-    destination back to its sender: TOS 0xc0 | (tos & 0x1e), no DF, TTL
-    64, as much of the packet as keeps the error within 576 bytes."""
+def icmp_error4(frame, code, ip_id, us, typ=3, info=0):
+    """An error (destination unreachable, type 3, unless `typ`; `info`
+    the 4 bytes after the checksum, a parameter problem's pointer << 24)
+    about IPv4 `frame`, from its destination back to its sender: TOS 0xc0
+    | (tos & 0x1e), no DF, TTL 64, as much of the packet as keeps the
+    error within 576 bytes."""
     l2 = 14 + 4 * (frame[12:14] in (b"\x81\x00", b"\x88\xa8"))
     ip = frame[l2:]
     q = _quoted(ip, False)[:576 - 28]
-    icmp = struct.pack("!BBHI", 3, code, 0, 0) + q
+    icmp = struct.pack("!BBHI", typ, code, 0, info) + q
     icmp = icmp[:2] + struct.pack("!H", _csum(icmp)) + icmp[4:]
     hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0xC0 | (ip[1] & 0x1E), 28 + len(q), ip_id,
                       0, 64, 1, 0, ip[16:20], ip[12:16])

@@ -76,11 +76,11 @@ def errors():
     ids = iter(range(1 << 16))
     cases = []           # (label, frame, v6, type, code, info, expected reply)
 
-    def err4(label, frame, code, snmp):
-        rep = kx.icmp_error4(frame, code, next(ids), MAC)
-        e.add(frame, "responded", snmp=snmp + ("Icmp.OutMsgs", "Icmp.OutDestUnreachs"),
-              reply=rep)
-        cases.append((label, frame, False, 3, code, None, rep))
+    def err4(label, frame, code, snmp, typ=3, ptr=0):
+        rep = kx.icmp_error4(frame, code, next(ids), MAC, typ, ptr << 24)
+        out = "Icmp.OutDestUnreachs" if typ == 3 else "Icmp.OutParmProbs"
+        e.add(frame, "responded", snmp=snmp + ("Icmp.OutMsgs", out), reply=rep)
+        cases.append((label, frame, False, typ, code, None, rep))
 
     def err6(label, frame, typ, code, info, snmp, src=None):
         rep = kx.icmp_error6(frame, typ, code, info, MAC, src=src)
@@ -100,6 +100,21 @@ def errors():
     # protocol unreachable
     err4("proto4", pg.pad60(pg.eth(US, PEER, 0x0800, pg.ipv4(SRC4, L4, 253, b"data"))), 2,
          ("Ip.InReceives", "Ip.InUnknownProtos"))
+    # a bad option: a parameter problem pointing at it (record route
+    # with a pointer of 3: the pointer byte, 20 + 2)
+    rr = bytes([7, 7, 3]) + bytes(4) + bytes(1)
+    udp = pg.udp4(SRC4, L4, 1000, 9, b"opt")[20:]
+    hdr = struct.pack("!BBHHHBBH4s4s", 0x47, 0, 28 + len(udp), 0, 0, 64, 17, 0,
+                      pg.ip4(SRC4), pg.ip4(L4)) + rr
+    hdr = hdr[:10] + struct.pack("!H", pg.csum(hdr)) + hdr[12:]
+    err4("param4", pg.pad60(pg.eth(US, PEER, 0x0800, hdr + udp)), 0,
+         ("Ip.InReceives", "Ip.InHdrErrors"), typ=12, ptr=22)
+    # an unknown IPv6 option whose action is "discard and answer" (10):
+    # code 2, pointing at the option (40 + 2)
+    opt = bytes([0x9e, 4, 0, 0, 0, 0])
+    err6("option6", pg.pad60(pg.eth(US, PEER, 0x86DD, pg.ipv6(
+        SRC6, L6, 60, bytes([17, 0]) + opt + pg.udp6(SRC6, L6, 1, 9, b"o")[40:]))),
+        4, 2, 42, ("Ip6.InReceives", "Ip6.InHdrErrors"))
     # IPv6: port unreachable, cut at 1280 bytes
     err6("port6 short", udp6(7777, b"hello6"), 1, 4, 0, IP6_OK + ("Udp6.NoPorts",))
     err6("port6 cut", udp6(7777, bytes(1400)), 1, 4, 0, IP6_OK + ("Udp6.NoPorts",))

@@ -69,7 +69,7 @@ static const struct opt_desc {
 	{ "local-ip", required_argument, OPT_LOCAL_IP, "ADDR[/LEN]",
 	  "a local IPv4 or IPv6 address, repeatable (default: none: sink mode, every unicast destination is local)" },
 	{ "listen", required_argument, OPT_LISTEN, "[ADDR:]PORT=ACTION",
-	  "a UDP listener, repeatable: ACTION count, echo, seq[,offset=N][,size=4|8][,order=be|le], plugin,path=FILE[,arg=S] or ring,name=NAME[,size=N] (default: none)" },
+	  "a UDP listener, repeatable: ADDR an address, 0.0.0.0 (any IPv4), [::] (any; ,v6only: any IPv6) or none (any); ACTION count, echo, seq[,offset=N][,size=4|8][,order=be|le], plugin,path=FILE[,arg=S] or ring,name=NAME[,size=N] (default: none)" },
 	{ "vlan", required_argument, OPT_VLAN, "LIST",
 	  "VLAN ids to accept on the outer tag, e.g. 0,100-199 (0: untagged; default: untagged and priority-tagged (VLAN id 0) frames only, as the kernel and VPP)" },
 	{ "rx-fcs", no_argument, OPT_RX_FCS, NULL,

@@ -54,6 +54,10 @@ fp_icmp_conf_parse(struct fp_icmp_conf *c, const char *s, char *err,
 
 	if (strlen(s) >= sizeof(buf))
 		return fp_err(err, errlen, "--icmp-errors: value too long");
+	if (!fp_list_ok(s))
+		return fp_err(err, errlen,
+			"--icmp-errors: '%s' has an empty item; expected on or off, then ,KEY=VALUE settings",
+			s);
 	strcpy(buf, s);
 	fp_icmp_conf_defaults(c);
 	for (tok = strtok_r(buf, ",", &save); tok != NULL;
@@ -129,25 +133,23 @@ peer_of(struct fp_icmp_limit *lim, const uint8_t *addr, unsigned int family,
 }
 
 /*
- * Whether an error of `type` to `dst` may go now, counting the refusals.
- * The global bucket is checked first and taken from only once the host's
- * bucket let the error through; the kernel takes 0, 1 or 2 credits at
- * random (one on average), fastpath takes one.
+ * icmpv4_global_allow / icmpv6_global_allow: whether an error of `type`
+ * may go as far as the global bucket says (checked, not taken from),
+ * counting a refusal; *limited says whether the type is rate limited at
+ * all (the mask).
  */
 static bool
-rate_allow(struct fp_proc_ctx *ctx, bool v6, uint8_t type, const uint8_t *dst,
-		uint64_t tmo)
+global_allow(struct fp_proc_ctx *ctx, bool v6, uint8_t type, bool *limited)
 {
 	const struct fp_icmp_conf *c = &ctx->conf->icmp;
 	struct fp_icmp_limit *lim = ctx->icmp_limit;
 	const uint64_t now = ctx->now, hz = c->tsc_hz;
-	struct fp_icmp_peer *pr;
-	uint64_t tokens;
 
 	/* icmpv4_mask_allow (frag-needed is never sent here) and
 	 * icmpv6_mask_allow (every error type but packet too big) */
-	if (v6 ? (type > 127 || type == 2) :
-			(type > NR_ICMP_TYPES || !((c->ratemask >> type) & 1)))
+	*limited = !(v6 ? (type > 127 || type == 2) :
+			(type > NR_ICMP_TYPES || !((c->ratemask >> type) & 1)));
+	if (!*limited)
 		return true;
 	if (!lim->started) {
 		lim->started = true;
@@ -168,7 +170,26 @@ rate_allow(struct fp_proc_ctx *ctx, bool v6, uint8_t type, const uint8_t *dst,
 		lim->credit = (int64_t)RTE_MIN((uint64_t)lim->credit + incr,
 				(uint64_t)c->lcore_burst);
 	}
-	/* inet_peer_xrlim_allow */
+	return true;
+}
+
+/*
+ * icmpv4_xrlim_allow / icmpv6_xrlim_allow: the destination host's bucket
+ * (inet_peer_xrlim_allow), after the route back was found; an error let
+ * through takes its global credit (icmp_global_consume: the kernel takes
+ * 0, 1 or 2 at random, one on average; fastpath one).
+ */
+static bool
+host_allow(struct fp_proc_ctx *ctx, bool v6, bool limited, const uint8_t *dst,
+		uint64_t tmo)
+{
+	struct fp_icmp_limit *lim = ctx->icmp_limit;
+	const uint64_t now = ctx->now;
+	struct fp_icmp_peer *pr;
+	uint64_t tokens;
+
+	if (!limited)
+		return true;
 	pr = peer_of(lim, dst, v6 ? FP_AF_INET6 : FP_AF_INET, now, tmo);
 	tokens = pr->tokens + (now - pr->last);
 	pr->last = now;
@@ -183,7 +204,7 @@ rate_allow(struct fp_proc_ctx *ctx, bool v6, uint8_t type, const uint8_t *dst,
 		return false;
 	}
 	pr->tokens = tokens - tmo;
-	lim->credit--;                           /* icmp_global_consume */
+	lim->credit--;
 	return true;
 }
 
@@ -206,8 +227,11 @@ quotable(const struct fp_pkt *p, uint32_t hdr, uint32_t want)
 {
 	const struct rte_mbuf *m = p->m;
 
+	/* in place only in a buffer of our own: not an indirect mbuf or
+	 * one with an external buffer, not one shared */
 	if (p->l2_len > L2_MAX || rte_pktmbuf_headroom(m) < hdr ||
-			m->data_len <= p->l2_len)
+			m->data_len <= p->l2_len || !RTE_MBUF_DIRECT(m) ||
+			rte_mbuf_refcnt_read(m) != 1)
 		return 0;
 	return RTE_MIN(want, (uint32_t)m->data_len - p->l2_len);
 }
@@ -231,10 +255,12 @@ wrap(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint32_t hdr, uint32_t quote)
 		/* the burst frees the rest of the chain (fp_proc_burst) */
 		p->tail = m->next;
 		p->tail->nb_segs = (uint16_t)(m->nb_segs - 1);
+		p->tail->pkt_len = m->pkt_len - m->data_len;
 		m->next = NULL;
 		m->nb_segs = 1;
 	}
-	m->ol_flags = 0;             /* no tx offload asked (reassembly's) */
+	m->ol_flags = 0;             /* no tx offload asked (reassembly's); a
+				      * direct mbuf has no other flag to keep */
 	front = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
 	memcpy(front, l2 + 6, 6);
 	memcpy(front + 6, ctx->conf->port[ctx->port].mac, 6);
@@ -263,6 +289,7 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	const uint8_t *orig = fp_pkt_l3(p);
 	uint32_t quote = quotable(p, 28, RTE_MIN(len, 576u - 28u));
 	uint8_t tos = orig[1], src[4], dst[4], *ip, *icmp, *q;
+	bool limited;
 	uint32_t d;
 	uint16_t csum;
 
@@ -273,13 +300,15 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 		return otherwise;
 	memcpy(src, orig + 16, 4);      /* from the address it was sent to */
 	memcpy(dst, orig + 12, 4);
+	if (!global_allow(ctx, false, type, &limited))
+		return otherwise;
 	/* icmp_route_lookup: fastpath's routes are its connected subnets
 	 * (a host without a default route), so only an on-link sender can
 	 * be answered */
 	memcpy(&d, dst, 4);
 	if (!fp_local_v4_onlink(&ctx->conf->local, d))
 		return otherwise;
-	if (!rate_allow(ctx, false, type, dst,
+	if (!host_allow(ctx, false, limited, dst,
 			ms_cycles(&ctx->conf->icmp, ctx->conf->icmp.ratelimit_ms)))
 		return otherwise;
 	ip = wrap(ctx, p, 28, quote);
@@ -383,6 +412,7 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	uint8_t src[16], dst[16], *ip, *icmp;
 	uint64_t tmo, acc;
 	unsigned int plen;
+	bool limited;
 	uint16_t csum;
 
 	/* icmp6_send: not about multicast or a frame not to our MAC (the
@@ -413,6 +443,8 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	 * none (fastpath's routes are its prefixes and fe80::/64, a host
 	 * without a default route) nothing is sent, counted OutNoRoutes and,
 	 * as the kernel does, OutRateLimitHost */
+	if (!global_allow(ctx, true, type, &limited))
+		return otherwise;
 	plen = route_plen6(l, dst);
 	if (plen == 0) {
 		SNMP_INC(ctx, Ip6, OutNoRoutes);
@@ -421,7 +453,7 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	}
 	tmo = ms_cycles(&ctx->conf->icmp, ctx->conf->icmp.ratelimit6_ms);
 	tmo >>= (128 - plen) >> 5;  /* wider prefixes: more */
-	if (!rate_allow(ctx, true, type, dst, tmo))
+	if (!host_allow(ctx, true, limited, dst, tmo))
 		return otherwise;
 	ip = wrap(ctx, p, 48, quote);
 	memset(ip, 0, 8);

@@ -143,8 +143,10 @@ fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		if (p->ip_cast != FP_CAST_UNICAST || p->m->nb_segs != 1)
 			return FP_E_DELIVER;       /* consumed, not answered */
 		/* the route back: a host's are its prefixes, fe80::/64 */
-		if (fp_local_host(l) && !fp_local_v6_routed(l, p->src))
+		if (fp_local_host(l) && !fp_local_v6_routed(l, p->src)) {
+			SNMP_INC(ctx, Ip6, OutNoRoutes);   /* icmpv6_echo_reply */
 			return FP_E_DELIVER;
+		}
 		fp_reply_ip(ctx, p);
 		icmp = fp_pkt_l4(p);
 		icmp[0] = ICMP6_ECHO_REPLY;

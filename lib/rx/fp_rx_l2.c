@@ -58,17 +58,19 @@ fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		 * (the kernel's vlan_do_receive, another_round) */
 		if (vid == 0 ? ++prio > MAX_PRIO_TAGS : ++tags > MAX_VLAN_TAGS)
 			return fp_drop(p, FP_DROP_UNHANDLED_PROTO);
-		/* --vlan filters on the outer tag, the one the switch set.
+		/* --vlan filters on the first VLAN id (priority tags, id 0,
+		 * are stripped first), the one the switch set.
 		 * Without it a host takes what an interface without VLAN
 		 * subinterfaces takes: no VLAN id at all (the kernel: no VLAN
 		 * device, PACKET_OTHERHOST; VPP: no sub-interface) */
-		if (c->vlan_filter ? tags + prio == 1 && !fp_vlan_allowed(c, vid) :
+		if (c->vlan_filter ? vid != 0 && tags == 1 && !fp_vlan_allowed(c, vid) :
 				vid != 0)
 			return fp_drop(p, FP_DROP_VLAN_FILTERED);
 		type = fp_get16(p->l2 + p->l2_len + 2);
 		p->l2_len += 4;
 	}
-	if (tags + prio == 0 && c->vlan_filter && !fp_vlan_allowed(c, 0))
+	/* no VLAN id (untagged or priority-tagged): what 0 stands for */
+	if (tags == 0 && c->vlan_filter && !fp_vlan_allowed(c, 0))
 		return fp_drop(p, FP_DROP_VLAN_FILTERED);
 	switch (type) {
 	case ETH_P_IPV4:

@@ -86,6 +86,7 @@ mbuf(uint8_t *buf, uint32_t size, uint32_t data)
 	m->data_len = (uint16_t)data;
 	m->pkt_len = data;
 	m->nb_segs = 1;
+	rte_mbuf_refcnt_set(m, 1);              /* as the pool hands it out */
 	return m;
 }
 

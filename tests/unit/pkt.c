@@ -32,6 +32,7 @@ tpkt_init(struct tpkt *t)
 	t->m.buf_len = sizeof(t->buf);
 	t->m.data_off = TPKT_HEADROOM;
 	t->m.nb_segs = 1;
+	rte_mbuf_refcnt_set(&t->m, 1);          /* as the pool hands it out */
 }
 
 uint8_t *

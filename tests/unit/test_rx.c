@@ -272,6 +272,18 @@ test_vlan_filter(void)
 	tpkt_init(&tp);
 	udp4("10.1.0.1", 9);
 	CU_ASSERT_EQUAL(run(), FP_DROP_VLAN_FILTERED);
+	/* a priority tag first: the VLAN id after it is the one filtered */
+	tpkt_init(&tp);
+	pb_eth(&tp, T_MAC_US, 0x8100);
+	pb_vlan(&tp, 0, 0x8100);
+	pb_vlan(&tp, 101, 0x0800);
+	pb_ip4(&tp, "10.0.0.2", "10.1.0.1", 17);
+	pb_udp(&tp, 1, 9);
+	pb_finish(&tp);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	conf.vlan_allow[0] = 1;                  /* --vlan 0 */
+	conf.vlan_allow[101 / 64] = 0;
+	CU_ASSERT_EQUAL(run(), FP_DROP_VLAN_FILTERED);
 }
 
 static void
@@ -929,6 +941,7 @@ test_icmp_error_build(void)
 	m2.buf_len = sizeof(rest);
 	m2.data_len = (uint16_t)(tp.m.data_len - first);
 	m2.nb_segs = 1;
+	rte_mbuf_refcnt_set(&m2, 1);
 	tp.m.next = &m2;
 	tp.m.nb_segs = 2;
 	tp.m.data_len = (uint16_t)first;
@@ -945,6 +958,15 @@ test_icmp_error_build(void)
 	CU_ASSERT_EQUAL(tp.m.data_len, 14 + 28 + (first - 14));
 	CU_ASSERT_EQUAL(t_csum(ic, 8 + first - 14, 0), 0xffff);
 	CU_ASSERT_EQUAL(memcmp(ic + 8, orig, first - 14), 0);
+
+	/* a buffer not our own (an indirect mbuf): no error built in it */
+	fixture();
+	local("10.0.0.1/8");
+	icmp_errors_on();
+	udp4("10.0.0.1", 7777);
+	tp.m.ol_flags |= RTE_MBUF_F_INDIRECT;
+	CU_ASSERT_EQUAL(run(), FP_DROP_NO_SOCKET);
+	tp.m.ol_flags = 0;
 
 	/* an off-link sender: no route back, no error, NoPorts still */
 	fixture();

@@ -275,6 +275,20 @@ wrap(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint32_t hdr, uint32_t quote)
 	return front + p->l2_len;
 }
 
+/* An error's 8-byte header (ICMP and ICMPv6 alike), checksum 0: the
+ * last 4 bytes unused, a pointer, or an MTU (info). */
+static void
+icmp_header(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t info)
+{
+	icmp[0] = type;
+	icmp[1] = code;
+	icmp[2] = icmp[3] = 0;
+	icmp[4] = (uint8_t)(info >> 24);
+	icmp[5] = (uint8_t)(info >> 16);
+	icmp[6] = (uint8_t)(info >> 8);
+	icmp[7] = (uint8_t)info;
+}
+
 /* Ones' complement sum of the ICMP message (all segments), folded. */
 static uint16_t
 icmp_sum(const struct fp_pkt *p, uint64_t acc)
@@ -333,13 +347,7 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	csum = fp_csum_field(__rte_raw_cksum(ip, 20, 0));
 	memcpy(ip + 10, &csum, 2);        /* sums are in memory order */
 	icmp = ip + 20;
-	icmp[0] = type;
-	icmp[1] = code;
-	icmp[2] = icmp[3] = 0;
-	icmp[4] = (uint8_t)(info >> 24);           /* unused, or the pointer */
-	icmp[5] = (uint8_t)(info >> 16);
-	icmp[6] = (uint8_t)(info >> 8);
-	icmp[7] = (uint8_t)info;
+	icmp_header(icmp, type, code, info);
 	p->src = ip + 12;
 	p->dst = ip + 16;
 	p->proto = 1;
@@ -464,13 +472,7 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	memcpy(ip + 8, src, 16);
 	memcpy(ip + 24, dst, 16);
 	icmp = ip + 40;
-	icmp[0] = type;
-	icmp[1] = code;
-	icmp[2] = icmp[3] = 0;
-	icmp[4] = (uint8_t)(info >> 24);
-	icmp[5] = (uint8_t)(info >> 16);
-	icmp[6] = (uint8_t)(info >> 8);
-	icmp[7] = (uint8_t)info;
+	icmp_header(icmp, type, code, info);
 	p->src = ip + 8;
 	p->dst = ip + 24;
 	p->proto = 58;

@@ -20,6 +20,8 @@ kernel's path (Documentation: docs/counters.md):
 import collections
 import struct
 
+import pcapgen as pg
+
 ECN = ("InNoECTPkts", "InECT1Pkts", "InECT0Pkts", "InCEPkts")
 
 
@@ -135,12 +137,7 @@ class Expect:
 # from the offending frame alone, to compare with fastpath's bytes.
 
 def _csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+    return pg.csum(bytes(data))
 
 
 def _quoted(ip, v6):

@@ -176,6 +176,16 @@ def errors():
     return c.done()
 
 
+def timed_run(name, frames, app):
+    """frames through fastpath; (the run, its wall time in seconds)."""
+    d = fr.workdir(name)
+    rx, tx = os.path.join(d, "rx.pcap"), os.path.join(d, "tx.pcap")
+    pg.write_pcap(rx, frames)
+    t0 = time.monotonic()
+    r = fr.run(name, ["net_pcap0,rx_pcap=%s,tx_pcap=%s" % (rx, tx)], app)
+    return r, time.monotonic() - t0
+
+
 def ratelimit():
     """Derivations (net/ipv4/icmp.c, net/ipv4/inetpeer.c, Linux 6.x):
     a host's bucket starts full with XRLIM_BURST_FACTOR = 6 tokens and
@@ -189,13 +199,7 @@ def ratelimit():
     # one host, 20 closed-port datagrams: 6 sent at once, then at most one
     # more per second of the run
     e = kx.Expect()
-    frames = [udp4(7000 + i, b"rl") for i in range(20)]
-    d = fr.workdir("icmp_ratelimit_host")
-    rx, tx = os.path.join(d, "rx.pcap"), os.path.join(d, "tx.pcap")
-    pg.write_pcap(rx, frames)
-    t0 = time.monotonic()
-    r = fr.run("icmp_ratelimit_host", ["net_pcap0,rx_pcap=%s,tx_pcap=%s" % (rx, tx)], APP)
-    t = time.monotonic() - t0
+    r, t = timed_run("icmp_ratelimit_host", [udp4(7000 + i, b"rl") for i in range(20)], APP)
     c.eq("host: exit status", r.rc, 0)
     fr.check_invariants(c, r.stats)
     if r.stats:
@@ -209,14 +213,9 @@ def ratelimit():
 
     # 60 hosts, one datagram each, msgs-burst 5 and 5 per second: 5 at
     # once, then one more per 200 ms of the run at most; no host limited
-    frames = [udp4(9999, b"g", src="10.1.0.%d" % (10 + i)) for i in range(60)]
-    d = fr.workdir("icmp_ratelimit_global")
-    rx, tx = os.path.join(d, "rx.pcap"), os.path.join(d, "tx.pcap")
-    pg.write_pcap(rx, frames)
-    t0 = time.monotonic()
-    r = fr.run("icmp_ratelimit_global", ["net_pcap0,rx_pcap=%s,tx_pcap=%s" % (rx, tx)],
-               APP + ["--icmp-errors", "on,msgs-per-sec=5,msgs-burst=5"])
-    t = time.monotonic() - t0
+    r, t = timed_run("icmp_ratelimit_global",
+                     [udp4(9999, b"g", src="10.1.0.%d" % (10 + i)) for i in range(60)],
+                     APP + ["--icmp-errors", "on,msgs-per-sec=5,msgs-burst=5"])
     c.eq("global: exit status", r.rc, 0)
     fr.check_invariants(c, r.stats)
     if r.stats:
@@ -229,12 +228,8 @@ def ratelimit():
         c.eq("global: config", (cfg["icmp_msgs_per_sec"], cfg["icmp_msgs_burst"]), (5, 5))
 
     # ratelimit=0: no per-host limit (inet_peer_xrlim_allow with timeout 0)
-    frames = [udp4(7000 + i, b"rl0") for i in range(20)]
-    d = fr.workdir("icmp_ratelimit_zero")
-    rx, tx = os.path.join(d, "rx.pcap"), os.path.join(d, "tx.pcap")
-    pg.write_pcap(rx, frames)
-    r = fr.run("icmp_ratelimit_zero", ["net_pcap0,rx_pcap=%s,tx_pcap=%s" % (rx, tx)],
-               APP + ["--icmp-errors", "on,ratelimit=0"])
+    r, _ = timed_run("icmp_ratelimit_zero", [udp4(7000 + i, b"rl0") for i in range(20)],
+                     APP + ["--icmp-errors", "on,ratelimit=0"])
     c.eq("ratelimit=0: exit status", r.rc, 0)
     if r.stats:
         c.eq("ratelimit=0: every one answered", r.stats["snmp"]["Icmp"]["OutDestUnreachs"], 20)

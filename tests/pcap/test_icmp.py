@@ -21,15 +21,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import fastpath_run as fr  # noqa: E402
 import kexpect as kx  # noqa: E402
 import pcapgen as pg  # noqa: E402
-from test_behaviour import compare, run_pcap  # noqa: E402
+from test_behaviour import (BCAST, IP4_OK, IP6_OK, L4, L6, PEER, SRC4, SRC6, US,  # noqa: E402
+                            compare, run_pcap)
 
-US = "02:70:63:61:70:00"
-PEER = "02:00:00:00:00:02"
-BCAST = "ff:ff:ff:ff:ff:ff"
-L4, L6 = "10.1.0.1", "2001:db8::1"
-SRC4, SRC6 = "10.1.0.2", "2001:db8::2"
-IP4_OK = ("Ip.InReceives", "Ip.InDelivers")
-IP6_OK = ("Ip6.InReceives", "Ip6.InDelivers")
 APP = ["--local-ip", L4 + "/24", "--local-ip", L6 + "/64", "--listen", "9=count"]
 MAC = pg.mac(US)
 

@@ -69,7 +69,8 @@ def help_options(helptext):
 def main():
     counters = read("docs", "counters.md")
     drops = re.findall(r"X\((\w+),\s*\d,", read("lib", "report", "fp_drop.h"))
-    snmp = re.findall(r"X\((\w+), (\w+)\)", read("lib", "report", "fp_snmp.h"))
+    snmp = re.findall(r"X\((\w+), (\w+)\)", read("lib", "report", "fp_snmp.h")) + \
+        re.findall(r"C\(X, (\w+), (\w+),", read("lib", "report", "fp_snmp.h"))
     for d in drops:
         need("docs/counters.md: drop reason " + d, "`%s`" % d in counters)
     for g, f in snmp:

@@ -2,6 +2,8 @@
 #ifndef FP_SNMP_H
 #define FP_SNMP_H
 
+#include <stdint.h>
+
 /*
  * SNMP MIB counters under the kernel's own names (/proc/net/snmp,
  * /proc/net/netstat, /proc/net/snmp6 without the "Ip6"/"Udp6" prefix on
@@ -42,15 +44,13 @@
 	X(Ip6, OutOctets) X(Ip6, InMcastOctets) \
 	X(Ip6, InNoECTPkts) X(Ip6, InECT1Pkts) X(Ip6, InECT0Pkts) \
 	X(Ip6, InCEPkts) \
-	X(Icmp, InMsgs) X(Icmp, InErrors) X(Icmp, InCsumErrors) X(Icmp, InEchos) \
-	X(Icmp, InEchoReps) X(Icmp, OutMsgs) X(Icmp, OutRateLimitGlobal) \
-	X(Icmp, OutRateLimitHost) X(Icmp, OutDestUnreachs) X(Icmp, OutParmProbs) \
-	X(Icmp, OutEchoReps) \
+	X(Icmp, InMsgs) X(Icmp, InErrors) X(Icmp, InCsumErrors) \
+	FP_SNMP_ICMP_IN(FP_SNMP_COLUMN_X, X) \
+	X(Icmp, OutMsgs) X(Icmp, OutRateLimitGlobal) X(Icmp, OutRateLimitHost) \
+	FP_SNMP_ICMP_OUT(FP_SNMP_COLUMN_X, X) \
 	X(Icmp6, InMsgs) X(Icmp6, InErrors) X(Icmp6, OutMsgs) \
-	X(Icmp6, InCsumErrors) X(Icmp6, OutRateLimitHost) X(Icmp6, InEchos) \
-	X(Icmp6, InNeighborSolicits) X(Icmp6, OutDestUnreachs) \
-	X(Icmp6, OutParmProblems) X(Icmp6, OutEchoReplies) \
-	X(Icmp6, OutNeighborAdvertisements) \
+	X(Icmp6, InCsumErrors) X(Icmp6, OutRateLimitHost) \
+	FP_SNMP_ICMP6_IN(FP_SNMP_COLUMN_X, X) FP_SNMP_ICMP6_OUT(FP_SNMP_COLUMN_X, X) \
 	X(Tcp, InSegs) X(Tcp, InErrs) X(Tcp, InCsumErrors) \
 	X(Udp, InDatagrams) X(Udp, NoPorts) X(Udp, InErrors) X(Udp, OutDatagrams) \
 	X(Udp, RcvbufErrors) X(Udp, SndbufErrors) X(Udp, InCsumErrors) \
@@ -64,6 +64,52 @@
 	X(UdpLite6, InCsumErrors) X(UdpLite6, IgnoredMulti) \
 	FP_SNMP_TYPES(X, IcmpMsgIn, InType) FP_SNMP_TYPES(X, IcmpMsgOut, OutType) \
 	FP_SNMP_TYPES(X, Icmp6MsgIn, InType) FP_SNMP_TYPES(X, Icmp6MsgOut, OutType)
+
+/*
+ * The Icmp and Icmp6 rows' per-type columns, which the kernel reads from
+ * its per-type tables (icmp_put, snmp6_seq_show_icmpv6msg): fastpath
+ * derives them the same way when it reads an lcore's counters
+ * (fp_snmp_derive). C(X, group, field, table, type)
+ */
+#define FP_SNMP_COLUMN_X(X, g, f, t, n) X(g, f)
+#define FP_SNMP_ICMP_IN(C, X) \
+	C(X, Icmp, InDestUnreachs, IcmpMsgIn, 3) C(X, Icmp, InTimeExcds, IcmpMsgIn, 11) \
+	C(X, Icmp, InParmProbs, IcmpMsgIn, 12) C(X, Icmp, InSrcQuenchs, IcmpMsgIn, 4) \
+	C(X, Icmp, InRedirects, IcmpMsgIn, 5) C(X, Icmp, InEchos, IcmpMsgIn, 8) \
+	C(X, Icmp, InEchoReps, IcmpMsgIn, 0) C(X, Icmp, InTimestamps, IcmpMsgIn, 13) \
+	C(X, Icmp, InTimestampReps, IcmpMsgIn, 14) C(X, Icmp, InAddrMasks, IcmpMsgIn, 17) \
+	C(X, Icmp, InAddrMaskReps, IcmpMsgIn, 18)
+#define FP_SNMP_ICMP_OUT(C, X) \
+	C(X, Icmp, OutDestUnreachs, IcmpMsgOut, 3) C(X, Icmp, OutTimeExcds, IcmpMsgOut, 11) \
+	C(X, Icmp, OutParmProbs, IcmpMsgOut, 12) C(X, Icmp, OutSrcQuenchs, IcmpMsgOut, 4) \
+	C(X, Icmp, OutRedirects, IcmpMsgOut, 5) C(X, Icmp, OutEchos, IcmpMsgOut, 8) \
+	C(X, Icmp, OutEchoReps, IcmpMsgOut, 0) C(X, Icmp, OutTimestamps, IcmpMsgOut, 13) \
+	C(X, Icmp, OutTimestampReps, IcmpMsgOut, 14) C(X, Icmp, OutAddrMasks, IcmpMsgOut, 17) \
+	C(X, Icmp, OutAddrMaskReps, IcmpMsgOut, 18)
+#define FP_SNMP_ICMP6_IN(C, X) \
+	C(X, Icmp6, InDestUnreachs, Icmp6MsgIn, 1) C(X, Icmp6, InPktTooBigs, Icmp6MsgIn, 2) \
+	C(X, Icmp6, InTimeExcds, Icmp6MsgIn, 3) C(X, Icmp6, InParmProblems, Icmp6MsgIn, 4) \
+	C(X, Icmp6, InEchos, Icmp6MsgIn, 128) C(X, Icmp6, InEchoReplies, Icmp6MsgIn, 129) \
+	C(X, Icmp6, InGroupMembQueries, Icmp6MsgIn, 130) \
+	C(X, Icmp6, InGroupMembResponses, Icmp6MsgIn, 131) \
+	C(X, Icmp6, InGroupMembReductions, Icmp6MsgIn, 132) \
+	C(X, Icmp6, InRouterSolicits, Icmp6MsgIn, 133) \
+	C(X, Icmp6, InRouterAdvertisements, Icmp6MsgIn, 134) \
+	C(X, Icmp6, InNeighborSolicits, Icmp6MsgIn, 135) \
+	C(X, Icmp6, InNeighborAdvertisements, Icmp6MsgIn, 136) \
+	C(X, Icmp6, InRedirects, Icmp6MsgIn, 137) C(X, Icmp6, InMLDv2Reports, Icmp6MsgIn, 143)
+#define FP_SNMP_ICMP6_OUT(C, X) \
+	C(X, Icmp6, OutDestUnreachs, Icmp6MsgOut, 1) C(X, Icmp6, OutPktTooBigs, Icmp6MsgOut, 2) \
+	C(X, Icmp6, OutTimeExcds, Icmp6MsgOut, 3) C(X, Icmp6, OutParmProblems, Icmp6MsgOut, 4) \
+	C(X, Icmp6, OutEchos, Icmp6MsgOut, 128) C(X, Icmp6, OutEchoReplies, Icmp6MsgOut, 129) \
+	C(X, Icmp6, OutGroupMembQueries, Icmp6MsgOut, 130) \
+	C(X, Icmp6, OutGroupMembResponses, Icmp6MsgOut, 131) \
+	C(X, Icmp6, OutGroupMembReductions, Icmp6MsgOut, 132) \
+	C(X, Icmp6, OutRouterSolicits, Icmp6MsgOut, 133) \
+	C(X, Icmp6, OutRouterAdvertisements, Icmp6MsgOut, 134) \
+	C(X, Icmp6, OutNeighborSolicits, Icmp6MsgOut, 135) \
+	C(X, Icmp6, OutNeighborAdvertisements, Icmp6MsgOut, 136) \
+	C(X, Icmp6, OutRedirects, Icmp6MsgOut, 137) C(X, Icmp6, OutMLDv2Reports, Icmp6MsgOut, 143)
 
 /* X(g, p0) ... X(g, p255): a per-type table's 256 fields. */
 #define FP_SNMP_TYPES(X, g, p) X(g, p##0) X(g, p##1) X(g, p##2) X(g, p##3) \
@@ -128,5 +174,8 @@ const char *fp_snmp_group(unsigned int c);
 const char *fp_snmp_field(unsigned int c);
 /* c is in a per-type table (printed only when not zero). */
 int fp_snmp_is_type(unsigned int c);
+/* Fill the Icmp and Icmp6 per-type columns of snmp (FP_SNMP_MAX
+ * counters) from its per-type tables, as the kernel reads them. */
+void fp_snmp_derive(uint64_t *snmp);
 
 #endif /* FP_SNMP_H */

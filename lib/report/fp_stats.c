@@ -60,6 +60,9 @@ fp_lcore_stats_read(struct fp_lcore_stats *dst,
 
 	for (i = 0; i < LCORE_WORDS; i++)
 		d[i] = LOAD(&s[i]);
+	/* the per-type columns, read from the type tables as the kernel
+	 * reads them */
+	fp_snmp_derive(dst->snmp);
 }
 
 void

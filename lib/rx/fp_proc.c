@@ -739,53 +739,32 @@ fp_proc_tx_done(struct fp_proc_ctx *ctx, struct fp_burst *out, uint16_t sent,
 				SNMP_ADD(ctx, IpExt, OutOctets, t->ip_len);
 			}
 		}
+		/* icmp_out_count / ICMP6MSGOUT_INC_STATS: OutMsgs and the
+		 * type's counter (the per-type columns, OutEchoReps ..., are
+		 * read from it: fp_snmp_derive); an error's meta.listener is
+		 * its type */
 		switch (t->kind) {
 		case FP_TX_ICMP_ECHO:
-			if (ok) {
-				/* icmp_out_count: OutMsgs and the type's */
-				SNMP_INC(ctx, Icmp, OutMsgs);
-				SNMP_INC(ctx, Icmp, OutEchoReps);
-				SNMP_INC(ctx, IcmpMsgOut, OutType0);
-			}
-			break;
 		case FP_TX_ICMP_ERROR:
-			/* (an error's meta.listener is its type) */
 			if (ok) {
 				SNMP_INC(ctx, Icmp, OutMsgs);
-				if (t->listener == 3)
-					SNMP_INC(ctx, Icmp, OutDestUnreachs);
-				else
-					SNMP_INC(ctx, Icmp, OutParmProbs);
 				fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_IcmpMsgOut_OutType0 +
-						t->listener, 1);
+						(t->kind == FP_TX_ICMP_ECHO ? 0 : t->listener), 1);
 			}
 			break;
 		case FP_TX_ICMP6_ECHO:
-			if (ok) {
-				SNMP_INC(ctx, Icmp6, OutMsgs);
-				SNMP_INC(ctx, Icmp6, OutEchoReplies);
-				SNMP_INC(ctx, Icmp6MsgOut, OutType129);
-			}
-			break;
 		case FP_TX_ICMP6_UNREACH:
-			if (ok) {
-				SNMP_INC(ctx, Icmp6, OutMsgs);
-				SNMP_INC(ctx, Icmp6, OutDestUnreachs);
-				SNMP_INC(ctx, Icmp6MsgOut, OutType1);
-			}
-			break;
 		case FP_TX_ICMP6_PARAMPROB:
-			if (ok) {
-				SNMP_INC(ctx, Icmp6, OutMsgs);
-				SNMP_INC(ctx, Icmp6, OutParmProblems);
-				SNMP_INC(ctx, Icmp6MsgOut, OutType4);
-			}
-			break;
 		case FP_TX_NDP_NA:
 			if (ok) {
+				static const uint8_t type6[] = {
+					[FP_TX_ICMP6_ECHO] = 129, [FP_TX_ICMP6_UNREACH] = 1,
+					[FP_TX_ICMP6_PARAMPROB] = 4, [FP_TX_NDP_NA] = 136,
+				};
+
 				SNMP_INC(ctx, Icmp6, OutMsgs);
-				SNMP_INC(ctx, Icmp6, OutNeighborAdvertisements);
-				SNMP_INC(ctx, Icmp6MsgOut, OutType136);
+				fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_Icmp6MsgOut_OutType0 +
+						type6[t->kind], 1);
 			}
 			break;
 		case FP_TX_UDP4_ECHO:

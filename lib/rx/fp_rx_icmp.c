@@ -48,13 +48,9 @@ fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		return in_error(ctx, p, FP_DROP_PKT_TOO_SMALL);
 	type = icmp[0];
 	data = p->l4_len - 8;           /* what follows the ICMP header */
-	/* icmp_rcv: ICMPMSGIN_INC_STATS; the Icmp row's per-type fields
-	 * (InEchos, InEchoReps) are read from the same table */
+	/* icmp_rcv: ICMPMSGIN_INC_STATS; the Icmp row's per-type columns
+	 * (InEchos, InDestUnreachs ...) are read from it (fp_snmp_derive) */
 	fp_bc_add(ctx, FP_BC_SNMP + FP_SNMP_IcmpMsgIn_InType0 + type, 1);
-	if (type == ICMP_ECHO)
-		SNMP_INC(ctx, Icmp, InEchos);
-	else if (type == ICMP_ECHOREPLY)
-		SNMP_INC(ctx, Icmp, InEchoReps);
 	/* icmp_rcv: an extended echo request (RFC 8335) is answered only
 	 * with icmp_echo_enable_probe, 0 by default: consumed, no error */
 	if (type == ICMP_EXT_ECHO)

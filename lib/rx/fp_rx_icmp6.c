@@ -137,7 +137,6 @@ fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	}
 	switch (icmp[0]) {
 	case ICMP6_ECHO_REQUEST:
-		SNMP_INC(ctx, Icmp6, InEchos);
 		if (fp_to_kernel(ctx))
 			return FP_E_KERNEL;        /* the kernel answers */
 		if (p->ip_cast != FP_CAST_UNICAST || p->m->nb_segs != 1)
@@ -154,7 +153,6 @@ fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 		p->meta.kind = FP_TX_ICMP6_ECHO;
 		return FP_E_TX;
 	case ND_NEIGHBOR_SOLICIT:
-		SNMP_INC(ctx, Icmp6, InNeighborSolicits);
 		if (ip[7] != 255)
 			return fp_drop(p, FP_DROP_IPV6_NDISC_HOP_LIMIT);
 		if (p->l4_len < 24 || fp_pkt_l4_seg(p) < 24)

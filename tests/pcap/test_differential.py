@@ -26,6 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import fastpath_run as fr  # noqa: E402
+import kexpect as kx  # noqa: E402
 import netns  # noqa: E402
 import pcapgen as pg  # noqa: E402
 
@@ -410,11 +411,13 @@ class KernelHost:
 
 
 def compared(key):
-    return key in RX or key in OUT or key.startswith(RX_PREFIXES + OUT_PREFIXES)
+    return key in RX or key in OUT or key in kx.COLUMNS or \
+        key.startswith(RX_PREFIXES + OUT_PREFIXES)
 
 
 def is_out(key):
-    return key in OUT or key.startswith(OUT_PREFIXES)
+    return key in OUT or key.startswith(OUT_PREFIXES) or \
+        (key in kx.COLUMNS and ".Out" in key)
 
 
 def fastpath_counters(name, frames):
@@ -467,6 +470,7 @@ def compare(c, name, frames):
         ns = dlt.pop("Icmp6MsgOut.OutType135", 0)
         if ns:
             dlt["Icmp6.OutMsgs"] = dlt.get("Icmp6.OutMsgs", 0) - ns
+            dlt["Icmp6.OutNeighborSolicits"] = dlt.get("Icmp6.OutNeighborSolicits", 0) - ns
         for key, v in dlt.items():
             if is_out(key) and not_sent(cls):
                 continue

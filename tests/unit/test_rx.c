@@ -57,7 +57,8 @@ listen_on(const char *spec)
 		err, sizeof(err)), 0);
 }
 
-#define SNMP(g, f) (ls.snmp[FP_SNMP_##g##_##f])
+/* as a reader sees them: the per-type columns read from the type tables */
+#define SNMP(g, f) (fp_snmp_derive(ls.snmp), ls.snmp[FP_SNMP_##g##_##f])
 #define DROPS(r) (ls.drop_reason[FP_DROP_##r])
 
 /* Run tp through the receive path; R_* or the drop reason. */

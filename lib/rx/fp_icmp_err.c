@@ -289,13 +289,6 @@ icmp_header(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t info)
 	icmp[7] = (uint8_t)info;
 }
 
-/* Ones' complement sum of the ICMP message (all segments), folded. */
-static uint16_t
-icmp_sum(const struct fp_pkt *p, uint64_t acc)
-{
-	return fp_fold64(fp_add64(acc, fp_l4_raw(p)));
-}
-
 static enum fp_edge
 send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 		uint32_t info, uint32_t len, enum fp_edge otherwise)
@@ -352,7 +345,7 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	p->dst = ip + 16;
 	p->proto = 1;
 	p->ip_cast = FP_CAST_UNICAST;
-	csum = (uint16_t)~icmp_sum(p, 0);
+	csum = (uint16_t)~fp_fold64(fp_l4_raw(p));    /* no pseudo header */
 	memcpy(icmp + 2, &csum, 2);
 	p->meta.kind = FP_TX_ICMP_ERROR;
 	p->meta.listener = type;                   /* errors: the type */
@@ -418,7 +411,7 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	/* an unknown option whose action says "answer even multicast" */
 	const bool any_dst = type == 4 && code == 2;
 	uint8_t src[16], dst[16], *ip, *icmp;
-	uint64_t tmo, acc;
+	uint64_t tmo;
 	unsigned int plen;
 	bool limited;
 	uint16_t csum;
@@ -477,10 +470,8 @@ send6(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	p->dst = ip + 24;
 	p->proto = 58;
 	p->ip_cast = FP_CAST_UNICAST;
-	acc = fp_sum(ip + 8, 32, 0);
-	acc = fp_add64(acc, rte_cpu_to_be_16(58));
-	acc = fp_add64(acc, rte_cpu_to_be_32(p->l4_len));
-	csum = (uint16_t)~icmp_sum(p, acc);
+	/* the pseudo header and the message, as every ICMPv6 sum */
+	csum = (uint16_t)~fp_l4_sum(p);
 	memcpy(icmp + 2, &csum, 2);
 	p->meta.kind = type == 4 ? FP_TX_ICMP6_PARAMPROB : FP_TX_ICMP6_UNREACH;
 	return FP_E_TX;

@@ -2,6 +2,7 @@
 #ifndef FP_UTIL_H
 #define FP_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +22,25 @@ int fp_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
  * use, would skip empty items silently: "1,,2" must be an error instead.
  */
 int fp_list_ok(const char *s);
+
+/*
+ * An option of the form "on|off[,KEY=VALUE...]" (--icmp-errors, --igmp,
+ * --mld). Each key of keys[] sets the uint32_t at offset off in base to a
+ * whole number in [min, max]; a key not there goes to other (may be NULL),
+ * which returns 0, -EINVAL with err, or 1 for "not mine either". opt names
+ * the option in the messages, keylist lists the keys for them. 0 or
+ * -EINVAL with err; *off set from the first item.
+ */
+struct fp_kv_key {
+	const char *key;
+	size_t off;
+	uint64_t min, max;
+};
+typedef int (*fp_kv_other_fn)(void *base, const char *key, const char *value,
+		char *err, size_t errlen);
+int fp_onoff_kv_parse(const char *opt, const char *s, bool *off, void *base,
+		const struct fp_kv_key *keys, unsigned int nkeys,
+		const char *keylist, fp_kv_other_fn other, char *err,
+		size_t errlen);
 
 #endif /* FP_UTIL_H */

@@ -38,62 +38,22 @@ int
 fp_icmp_conf_parse(struct fp_icmp_conf *c, const char *s, char *err,
 		size_t errlen)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-		uint64_t max;
-	} keys[] = {
-		{ "ratelimit", offsetof(struct fp_icmp_conf, ratelimit_ms), 86400000 },
-		{ "ratemask", offsetof(struct fp_icmp_conf, ratemask), UINT32_MAX },
-		{ "msgs-per-sec", offsetof(struct fp_icmp_conf, msgs_per_sec), 1000000000 },
-		{ "msgs-burst", offsetof(struct fp_icmp_conf, msgs_burst), 1000000000 },
-		{ "ratelimit6", offsetof(struct fp_icmp_conf, ratelimit6_ms), 86400000 },
+	static const struct fp_kv_key keys[] = {
+		{ "ratelimit", offsetof(struct fp_icmp_conf, ratelimit_ms), 0, 86400000 },
+		{ "ratemask", offsetof(struct fp_icmp_conf, ratemask), 0, UINT32_MAX },
+		{ "msgs-per-sec", offsetof(struct fp_icmp_conf, msgs_per_sec), 0, 1000000000 },
+		{ "msgs-burst", offsetof(struct fp_icmp_conf, msgs_burst), 0, 1000000000 },
+		{ "ratelimit6", offsetof(struct fp_icmp_conf, ratelimit6_ms), 0, 86400000 },
 	};
-	char buf[256], *tok, *save = NULL;
-	bool first = true;
+	int rc;
 
-	if (strlen(s) >= sizeof(buf))
-		return fp_err(err, errlen, "--icmp-errors: value too long");
-	if (!fp_list_ok(s))
-		return fp_err(err, errlen,
-			"--icmp-errors: '%s' has an empty item; expected on or off, then ,KEY=VALUE settings",
-			s);
-	strcpy(buf, s);
 	fp_icmp_conf_defaults(c);
-	for (tok = strtok_r(buf, ",", &save); tok != NULL;
-			tok = strtok_r(NULL, ",", &save), first = false) {
-		char *eq = strchr(tok, '=');
-		uint64_t v;
-		unsigned int i;
-
-		if (first) {
-			if (strcmp(tok, "on") != 0 && strcmp(tok, "off") != 0)
-				break;
-			c->off = strcmp(tok, "off") == 0;
-			continue;
-		}
-		if (eq == NULL)
-			return fp_err(err, errlen,
-				"--icmp-errors: '%s' is not KEY=VALUE; keys: ratelimit, ratemask, msgs-per-sec, msgs-burst, ratelimit6",
-				tok);
-		*eq = '\0';
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (strcmp(tok, keys[i].key) == 0)
-				break;
-		if (i == sizeof(keys) / sizeof(keys[0]))
-			return fp_err(err, errlen,
-				"--icmp-errors: unknown key '%s'; keys: ratelimit, ratemask, msgs-per-sec, msgs-burst, ratelimit6",
-				tok);
-		if (fp_parse_u64(eq + 1, 0, keys[i].max, &v) != 0)
-			return fp_err(err, errlen,
-				"--icmp-errors: %s=%s: expected a whole number 0..%llu (0x for hex)",
-				tok, eq + 1, (unsigned long long)keys[i].max);
-		*(uint32_t *)(void *)((char *)c + keys[i].off) = (uint32_t)v;
-	}
-	if (first || tok != NULL)
-		return fp_err(err, errlen,
-			"--icmp-errors: invalid value '%s'; expected on or off, then ,KEY=VALUE settings",
-			s);
+	rc = fp_onoff_kv_parse("--icmp-errors", s, &c->off, c, keys,
+			RTE_DIM(keys),
+			"ratelimit, ratemask, msgs-per-sec, msgs-burst, ratelimit6",
+			NULL, err, errlen);
+	if (rc != 0)
+		return rc;
 	c->lcore_per_sec = c->msgs_per_sec;
 	c->lcore_burst = c->msgs_burst;
 	return 0;

@@ -49,6 +49,10 @@ struct fp_port {
 	char tap_name[16];          /* IFNAMSIZ */
 	char name[RTE_ETH_NAME_MAX_LEN];
 	char driver[32];
+	/* the multicast MACs the device took, or all-multicast instead */
+	uint32_t nb_mc;
+	bool all_multicast;
+	struct rte_ether_addr mc[FP_MAX_GROUPS + FP_MAX_LOCAL + 3];
 	struct rte_mempool *pool;
 };
 
@@ -75,6 +79,7 @@ struct fp_lcore {
 	struct fp_frag *frag;               /* reassembly table */
 	struct fp_lcore_queue q[FP_MAX_LCORE_QUEUES];
 	struct fp_icmp_limit icmp_limit;    /* its ICMP error rate limits */
+	uint32_t mcast_ports;               /* ports whose IGMP/MLD it sends */
 } __rte_cache_aligned;
 
 struct fp_app {

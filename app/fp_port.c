@@ -150,40 +150,77 @@ group_mac(const struct fp_ip *g, struct rte_ether_addr *mac)
 	}
 }
 
+/* Add g's MAC to macs[0..*n) unless there. */
+static void
+add_mac(struct rte_ether_addr *macs, uint32_t *n, const struct fp_ip *g)
+{
+	struct rte_ether_addr m;
+	uint32_t i;
+
+	group_mac(g, &m);
+	for (i = 0; i < *n; i++)
+		if (rte_is_same_ether_addr(&macs[i], &m))
+			return;
+	macs[(*n)++] = m;
+}
+
+static bool
+has_group(const struct fp_local *l, unsigned int family)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nb_groups; i++)
+		if (l->groups[i].family == family)
+			return true;
+	return false;
+}
+
 /*
- * Join the groups at the NIC: the listeners' groups and, for each local
- * IPv6 address, all-nodes and its solicited-node group (neighbour
+ * Join the groups at the NIC: the listeners' groups; all-hosts 224.0.0.1
+ * and all-nodes ff02::1 where the host has an address or a group of the
+ * family (general IGMP / MLD queries go there); for each local IPv6
+ * address and the link-local one, its solicited-node group (neighbour
  * discovery). Where the device keeps no multicast list, all-multicast.
  */
 static void
-join_groups(struct fp_app *a, const struct fp_port *p)
+join_groups(struct fp_app *a, struct fp_port *p)
 {
 	const struct fp_local *l = &a->rx.local;
-	struct rte_ether_addr macs[FP_MAX_GROUPS + FP_MAX_LOCAL + 1];
+	struct rte_ether_addr *macs = p->mc;
+	struct fp_ip g = { .family = FP_AF_INET, .b = { 224, 0, 0, 1 } };
+	static const uint8_t sn[13] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
+	struct rte_ether_addr mac;
 	uint32_t n = 0, i;
+	uint8_t ll[16];
 	int rc;
 
 	for (i = 0; i < l->nb_groups; i++)
-		group_mac(&l->groups[i], &macs[n++]);
-	if (l->nb_v6 != 0) {
-		struct fp_ip g = { .family = FP_AF_INET6,
-				   .b = { 0xff, 0x02, [15] = 1 } };
-
-		group_mac(&g, &macs[n++]);
+		add_mac(macs, &n, &l->groups[i]);
+	if (fp_local_host(l) && (l->nb_v4 != 0 || has_group(l, FP_AF_INET)))
+		add_mac(macs, &n, &g);
+	if (fp_local_host(l) && (l->nb_v6 != 0 || has_group(l, FP_AF_INET6))) {
+		g = (struct fp_ip){ .family = FP_AF_INET6, .b = { 0xff, 0x02, [15] = 1 } };
+		add_mac(macs, &n, &g);
+	}
+	if (l->nb_v6 != 0 && rte_eth_macaddr_get(p->id, &mac) == 0) {
+		fp_v6_link_local(mac.addr_bytes, ll);
+		memcpy(g.b, sn, 13);
+		memcpy(g.b + 13, ll + 13, 3);
+		add_mac(macs, &n, &g);
 		for (i = 0; i < l->nb_v6; i++) {
-			static const uint8_t sn[13] = { 0xff, 0x02, [11] = 1,
-							[12] = 0xff };
-
-			memcpy(g.b, sn, 13);
 			memcpy(g.b + 13, l->v6[i] + 13, 3);
-			group_mac(&g, &macs[n++]);
+			add_mac(macs, &n, &g);
 		}
 	}
+	p->nb_mc = 0;
 	if (n == 0)
 		return;
 	rc = rte_eth_dev_set_mc_addr_list(p->id, macs, n);
-	if (rc == 0)
+	if (rc == 0) {
+		p->nb_mc = n;            /* /fastpath/config shows them */
 		return;
+	}
+	p->all_multicast = true;
 	rc = rte_eth_allmulticast_enable(p->id);
 	if (rc != 0)
 		FP_LOG(NOTICE, "port %u (%s) keeps no multicast list and cannot take all multicast: %s",

@@ -13,6 +13,7 @@
 #include "fp_app.h"
 #include "fp_handlers.h"
 #include "fp_report.h"
+#include "fp_membership.h"
 #include "fp_ring.h"
 #include "fp_util.h"
 
@@ -488,6 +489,34 @@ doc_mac(struct fp_doc *d, const uint8_t *m)
 	fp_doc_str(d, "mac", buf);
 }
 
+/* --igmp / --mld, effective: the interval the configured version uses,
+ * IGMP's source address (the first local IPv4 address unless given) */
+static void
+doc_membership(struct fp_doc *d, const char *name,
+		const struct fp_mcast_conf *c, const struct fp_local *l)
+{
+	const bool v4 = name[0] == 'i';
+	char key[48], addr[64];
+
+	fp_doc_str(d, name, c->off ? "off" : "on");
+	snprintf(key, sizeof(key), "%s_version", name);
+	fp_doc_u64(d, key, c->version);
+	snprintf(key, sizeof(key), "%s_robustness", name);
+	fp_doc_u64(d, key, c->robustness);
+	snprintf(key, sizeof(key), "%s_unsolicited_interval", name);
+	fp_doc_u64(d, key, c->unsolicited_ms != 0 ? c->unsolicited_ms :
+			c->version == (v4 ? 3u : 2u) ? 1000 : 10000);
+	if (v4) {
+		struct fp_ip ip = { .family = FP_AF_INET };
+		uint32_t src = c->source_set ? c->source :
+			l->nb_v4 != 0 ? l->v4[0] : 0;
+
+		memcpy(ip.b, &src, 4);
+		fp_ip_format(&ip, addr, sizeof(addr));
+		fp_doc_str(d, "igmp_source", addr);
+	}
+}
+
 /* "local_ips": the --local-ip addresses, or "" in sink mode. */
 static void
 doc_local(struct fp_doc *d)
@@ -522,6 +551,8 @@ doc_local(struct fp_doc *d)
 	fp_doc_u64(d, "icmp_msgs_per_sec", fp_app.opts.icmp.msgs_per_sec);
 	fp_doc_u64(d, "icmp_msgs_burst", fp_app.opts.icmp.msgs_burst);
 	fp_doc_u64(d, "icmp6_ratelimit", fp_app.opts.icmp.ratelimit6_ms);
+	doc_membership(d, "igmp", &fp_app.opts.igmp, l);
+	doc_membership(d, "mld", &fp_app.opts.mld, l);
 }
 
 static int
@@ -560,6 +591,7 @@ build_config(struct fp_doc *d, const char *param, size_t limit)
 	for (i = 0; i < fp_app.nb_ports; i++) {
 		const struct fp_port *p = &fp_app.ports[i];
 		char key[32];
+		uint32_t k;
 
 		snprintf(key, sizeof(key), "port_%u", p->id);
 		fp_doc_dict_begin(d, key);
@@ -579,6 +611,16 @@ build_config(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_u64(d, "mtu", fp_app.rx.port[p->id].mtu);
 		/* the exception path's interface, "" when none */
 		fp_doc_str(d, "exception_ifname", p->tap_created ? p->tap_name : "");
+		/* the multicast MACs the NIC lets in */
+		fp_doc_u64(d, "all_multicast", p->all_multicast);
+		fp_doc_u64(d, "mc_macs", p->nb_mc);
+		for (k = 0; k < p->nb_mc; k++) {
+			char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+			snprintf(key, sizeof(key), "mc_mac_%u", k);
+			rte_ether_format_addr(mac, sizeof(mac), &p->mc[k]);
+			fp_doc_str(d, key, mac);
+		}
 		fp_doc_dict_end(d);
 	}
 	/* the queue map, one "<port>_<queue>": lcore per queue */
@@ -789,6 +831,10 @@ const struct fp_report_cmd fp_report_cmds[] = {
 	{ "drops", build_drops, "Drops by reason, every reason" },
 	{ "udp", build_udp,
 	  "Per UDP listener: address, action, counters. Param: id, N-M, N-" },
+	{ "igmp", fp_mcast_report_igmp,
+	  "IGMP membership per port and group, like /proc/net/igmp. Param: port" },
+	{ "igmp6", fp_mcast_report_igmp6,
+	  "MLD membership per port and group, like /proc/net/igmp6. Param: port" },
 	{ "mempools", build_mempools,
 	  "Per mempool: size, mbufs available in the common pool, cache size" },
 	{ NULL, NULL, NULL },

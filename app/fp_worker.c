@@ -10,6 +10,7 @@
 #include "fp_app.h"
 #include "fp_exception.h"
 #include "fp_frag.h"
+#include "fp_membership.h"
 #include "fp_plugin.h"
 #include "fp_ring.h"
 #include "fp_worker.h"
@@ -192,6 +193,8 @@ fp_worker_main(void *arg)
 			if (fp_app_quitting())
 				break;
 			fp_frag_expire(lc, prev);
+			if (lc->mcast_ports != 0)
+				fp_mcast_tick(lc, prev);
 			fp_plugins_tick(&fp_app.rx.listen, lc->proc.hstate, prev);
 			if (lc->is_main)
 				control_tick(prev);

@@ -25,6 +25,7 @@
 #include "fp_exception.h"
 #include "fp_frag.h"
 #include "fp_lcore.h"
+#include "fp_membership.h"
 #include "fp_plugin.h"
 #include "fp_notify.h"
 #include "fp_port.h"
@@ -134,6 +135,8 @@ start(char *err, size_t errlen)
 	if (rc == 0)
 		rc = fp_ports_setup(&fp_app, err, errlen);
 	if (rc == 0)
+		rc = fp_mcast_setup(&fp_app, err, errlen);
+	if (rc == 0)
 		rc = fp_exception_setup(&fp_app, err, errlen);
 	if (rc == 0 && fp_telemetry_register() != 0)
 		rc = -EIO, snprintf(err, errlen, "telemetry registration failed");
@@ -160,6 +163,7 @@ finish(void)
 	struct fp_report_final *final;
 	int rc = 0;
 
+	fp_mcast_stop(&fp_app);          /* the leaves, while the ports are up */
 	fp_ports_stop(&fp_app);
 	fp_exception_close(&fp_app);     /* the TAPs give back their mbufs */
 	fp_rings_drain(&fp_app);         /* what no consumer took */
@@ -225,6 +229,7 @@ main(int argc, char **argv)
 			fp_ports_close(&fp_app);
 	fp_frag_teardown(&fp_app);
 	rte_pdump_uninit();
+	fp_mcast_free(&fp_app);
 	fp_lcores_free(&fp_app);
 	fp_rings_free(&fp_app);
 	fp_plugins_unload(&fp_app.rx.listen);

@@ -33,7 +33,8 @@ static const struct {
 } layout[] = {
 	{ "ports", { "ports", "rxq", "rxd", "txd", "rss-key", "rx-fcs" } },
 	{ "lcores", { "burst", "queue-map", "main-polls" } },
-	{ "host", { "local-ip", "vlan", "frag-timeout", "exception", "icmp-errors" } },
+	{ "host", { "local-ip", "vlan", "frag-timeout", "exception", "icmp-errors",
+		"igmp", "mld" } },
 	{ LISTEN, { NULL } },               /* NAME = listener */
 	{ "run", { "idle-exit", "stats-json", "mbufs", "mbuf-cache", "cost-cycles" } },
 };

@@ -28,6 +28,8 @@ enum {
 	OPT_COST_CYCLES,
 	OPT_EXCEPTION,
 	OPT_ICMP_ERRORS,
+	OPT_IGMP,
+	OPT_MLD,
 	OPT_CONFIG_FILE,
 	OPT_HELP,
 };
@@ -82,6 +84,10 @@ static const struct opt_desc {
 	  "hand what fastpath does not serve to the kernel through a TAP per port, named PREFIX and the port id (PREFIX fp unless given) (default: off)" },
 	{ "icmp-errors", required_argument, OPT_ICMP_ERRORS, "on|off[,KEY=V]",
 	  "host mode: send ICMP port/protocol unreachable (ICMPv6 also no route) with the kernel's rate limits, KEY ratelimit, ratemask, msgs-per-sec, msgs-burst, ratelimit6 as its sysctls (default: on,ratelimit=1000,ratemask=0x1818,msgs-per-sec=1000,msgs-burst=50,ratelimit6=100)" },
+	{ "igmp", required_argument, OPT_IGMP, "on|off[,KEY=V]",
+	  "host mode: announce the IPv4 groups listeners join with IGMP reports, answer queries, leave at exit; KEY version (2|3), robustness, unsolicited-interval (ms; 1000 for v3, 10000 for v2), source (the first IPv4 --local-ip unless given) (default: on,version=3,robustness=2)" },
+	{ "mld", required_argument, OPT_MLD, "on|off[,KEY=V]",
+	  "host mode: the same for IPv6 groups and the solicited-node groups, with MLD from the link-local address; KEY version (1|2), robustness, unsolicited-interval (ms; 1000 for v2, 10000 for v1) (default: on,version=2,robustness=2)" },
 	{ "config-file", required_argument, OPT_CONFIG_FILE, "FILE",
 	  "read options from an INI file; the command line overrides it (default: none)" },
 	{ "help", no_argument, OPT_HELP, NULL, "print this help and exit" },
@@ -101,6 +107,8 @@ fp_opts_defaults(struct fp_opts *o)
 	o->frag_timeout_ms = FP_DEF_FRAG_TIMEOUT_MS;
 	strcpy(o->exception_prefix, FP_EXCEPTION_PREFIX_DEF);
 	fp_icmp_conf_defaults(&o->icmp);
+	fp_mcast_conf_defaults(&o->igmp, FP_AF_INET);
+	fp_mcast_conf_defaults(&o->mld, FP_AF_INET6);
 }
 
 const char *
@@ -345,6 +353,10 @@ apply(struct fp_opts *o, int c, const char *arg, char *err, size_t errlen)
 		return parse_exception(arg, o, err, errlen);
 	case OPT_ICMP_ERRORS:
 		return fp_icmp_conf_parse(&o->icmp, arg, err, errlen);
+	case OPT_IGMP:
+		return fp_mcast_conf_parse(&o->igmp, FP_AF_INET, arg, err, errlen);
+	case OPT_MLD:
+		return fp_mcast_conf_parse(&o->mld, FP_AF_INET6, arg, err, errlen);
 	case OPT_LOCAL_IP:
 		return fp_local_add(&o->local, arg, err, errlen);
 	case OPT_LISTEN:

@@ -15,6 +15,7 @@
 
 #include "fp_addr.h"
 #include "fp_icmp_err.h"
+#include "fp_mcast.h"
 #include "fp_listen.h"
 #include "fp_qmap.h"
 
@@ -78,6 +79,8 @@ struct fp_opts {
 	bool exception;             /* --exception tap */
 	char exception_prefix[FP_EXCEPTION_PREFIX_MAX + 1];  /* TAP names */
 	struct fp_icmp_conf icmp;   /* --icmp-errors */
+	struct fp_mcast_conf igmp;  /* --igmp */
+	struct fp_mcast_conf mld;   /* --mld */
 	char config_file[PATH_MAX]; /* "" = none */
 	uint64_t given;             /* options given, by fp_opts_index() */
 	bool help;

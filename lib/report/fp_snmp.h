@@ -30,9 +30,9 @@
 	X(Ip, OutRequests) \
 	X(Ip, ReasmTimeout) X(Ip, ReasmReqds) X(Ip, ReasmOKs) X(Ip, ReasmFails) \
 	X(Ip, OutTransmits) \
-	X(IpExt, InTruncatedPkts) X(IpExt, InMcastPkts) X(IpExt, InBcastPkts) \
-	X(IpExt, InOctets) X(IpExt, OutOctets) X(IpExt, InMcastOctets) \
-	X(IpExt, InBcastOctets) X(IpExt, InCsumErrors) \
+	X(IpExt, InTruncatedPkts) X(IpExt, InMcastPkts) X(IpExt, OutMcastPkts) \
+	X(IpExt, InBcastPkts) X(IpExt, InOctets) X(IpExt, OutOctets) \
+	X(IpExt, InMcastOctets) X(IpExt, OutMcastOctets) X(IpExt, InBcastOctets) X(IpExt, InCsumErrors) \
 	X(IpExt, InNoECTPkts) X(IpExt, InECT1Pkts) X(IpExt, InECT0Pkts) \
 	X(IpExt, InCEPkts) \
 	X(Ip6, InReceives) X(Ip6, InHdrErrors) X(Ip6, InNoRoutes) \
@@ -40,8 +40,9 @@
 	X(Ip6, InDiscards) X(Ip6, InDelivers) X(Ip6, OutRequests) \
 	X(Ip6, OutNoRoutes) X(Ip6, OutTransmits) \
 	X(Ip6, ReasmTimeout) X(Ip6, ReasmReqds) X(Ip6, ReasmOKs) \
-	X(Ip6, ReasmFails) X(Ip6, InMcastPkts) X(Ip6, InOctets) \
-	X(Ip6, OutOctets) X(Ip6, InMcastOctets) \
+	X(Ip6, ReasmFails) X(Ip6, InMcastPkts) X(Ip6, OutMcastPkts) \
+	X(Ip6, InOctets) X(Ip6, OutOctets) X(Ip6, InMcastOctets) \
+	X(Ip6, OutMcastOctets) \
 	X(Ip6, InNoECTPkts) X(Ip6, InECT1Pkts) X(Ip6, InECT0Pkts) \
 	X(Ip6, InCEPkts) \
 	X(Icmp, InMsgs) X(Icmp, InErrors) X(Icmp, InCsumErrors) \

@@ -182,23 +182,24 @@ bool
 fp_local_mcast_accepted(const struct fp_local *l, const struct fp_ip *dst)
 {
 	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	bool member = dst->family == FP_AF_INET ? l->nb_v4 != 0 : l->nb_v6 != 0;
 	unsigned int i;
 
-	/* all-hosts / all-nodes: members are the hosts with an address of
-	 * the family */
-	if (dst->family == FP_AF_INET) {
-		if (l->nb_v4 != 0 && dst->b[0] == 224 && dst->b[1] == 0 &&
-				dst->b[2] == 0 && dst->b[3] == 1)
-			return true;
-	} else {
-		if ((l->nb_v6 != 0 && memcmp(dst->b, all_nodes, 16) == 0) ||
-				fp_local_v6_solicited(l, dst->b) != NULL)
-			return true;
-	}
-	for (i = 0; i < l->nb_groups; i++)
-		if (l->groups[i].family == dst->family &&
-				memcmp(l->groups[i].b, dst->b,
+	if (dst->family == FP_AF_INET6 && fp_local_v6_solicited(l, dst->b) != NULL)
+		return true;
+	for (i = 0; i < l->nb_groups; i++) {
+		if (l->groups[i].family != dst->family)
+			continue;
+		if (memcmp(l->groups[i].b, dst->b,
 				dst->family == FP_AF_INET ? 4 : 16) == 0)
 			return true;
-	return false;
+		member = true;      /* a group of the family: IGMP / MLD */
+	}
+	/* all-hosts / all-nodes: members are the hosts with an address or
+	 * a group of the family (the general queries of the groups they
+	 * announce come there) */
+	if (dst->family == FP_AF_INET)
+		return member && dst->b[0] == 224 && dst->b[1] == 0 &&
+			dst->b[2] == 0 && dst->b[3] == 1;
+	return member && memcmp(dst->b, all_nodes, 16) == 0;
 }

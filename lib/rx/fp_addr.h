@@ -181,8 +181,9 @@ extern const uint8_t fp_v6_sn_prefix[13];
 const uint8_t *fp_local_v6_solicited(const struct fp_local *l,
 		const uint8_t *dst);
 
-/* Multicast dst accepted: joined by a listener, or all-hosts/all-nodes, or
- * (IPv6) the solicited-node group of a local address. */
+/* Multicast dst accepted: joined by a listener, or all-hosts/all-nodes
+ * (with an address or a joined group of the family), or (IPv6) the
+ * solicited-node group of a local address. */
 bool fp_local_mcast_accepted(const struct fp_local *l, const struct fp_ip *dst);
 
 #endif /* FP_ADDR_H */

@@ -20,6 +20,7 @@
 #include "fp_addr.h"
 #include "fp_icmp_err.h"
 #include "fp_listen.h"
+#include "fp_mcast.h"
 #include "fp_qmap.h"
 #include "fp_seq.h"
 #include "fp_stats.h"
@@ -43,6 +44,9 @@ struct fp_rx_conf {
 	 * not for this host */
 	bool exception;
 	struct fp_icmp_conf icmp;           /* --icmp-errors */
+	/* IGMP (mcast[port][0]) and MLD ([1]) membership of each port, or
+	 * NULL: queries heard are recorded there (its timers are atomics) */
+	struct fp_mcast_state *mcast[FP_MAX_PORTS][2];
 };
 
 /*
@@ -88,6 +92,7 @@ struct fp_proc_ctx {
 	uint64_t now;                       /* TSC of the current burst, or 0 */
 	fp_reasm_fn reasm;
 	void *reasm_arg;
+	uint64_t rng;                       /* random delays (fp_mcast_rand) */
 	/* this lcore's ICMP rate limit state; NULL: no ICMP error is sent */
 	struct fp_icmp_limit *icmp_limit;
 	/* per listener: this lcore's state for its handler (the seq

@@ -356,6 +356,11 @@ enum fp_icmp_err {
 enum fp_edge fp_icmp_error(struct fp_proc_ctx *ctx, struct fp_pkt *p,
 		enum fp_icmp_err what, uint32_t info, enum fp_edge otherwise);
 
+/* An IGMP message (IPv4) or an MLD query or v1 report (ICMPv6, checksum
+ * checked) for this host: a query starts the port's report timers, another
+ * host's report stops them (fp_mcast.h). The packet's fate is unchanged. */
+void fp_rx_mcast(struct fp_proc_ctx *ctx, const struct fp_pkt *p);
+
 /* Stages, one per protocol (fp_rx_*.c), each returning an edge. */
 enum fp_edge fp_rx_l2(struct fp_proc_ctx *ctx, struct fp_pkt *p);
 enum fp_edge fp_rx_arp(struct fp_proc_ctx *ctx, struct fp_pkt *p);

@@ -10,6 +10,8 @@
 #define NH_ICMP6 58
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ECHO_REPLY 129
+#define MLD_QUERY 130
+#define MLD_REPORT 131
 #define ND_NEIGHBOR_SOLICIT 135
 #define ND_NEIGHBOR_ADVERT 136
 
@@ -170,6 +172,10 @@ fp_rx_icmp6(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 				return neighbour_advert(ctx, p, ll);
 		}
 		return FP_E_DELIVER;               /* not ours: consumed */
+	case MLD_QUERY:
+	case MLD_REPORT:
+		fp_rx_mcast(ctx, p);
+		return fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
 	default:
 		return fp_to_kernel(ctx) ? FP_E_KERNEL : FP_E_DELIVER;
 	}

@@ -24,6 +24,8 @@
 #define HEADROOM 128
 
 static struct fp_rx_conf conf[2];
+static struct fp_mcast_conf mconf[2];
+static struct fp_mcast_state mstate[2];
 static struct fp_lcore_stats ls;
 static struct fp_seq_table *seq;
 static struct fp_burst out;
@@ -52,6 +54,16 @@ setup(void)
 	/* host mode sends ICMP errors: their building runs on every input */
 	fp_icmp_conf_defaults(&conf[1].icmp);
 	conf[1].icmp.tsc_hz = 1000000000;
+	/* and announces its groups: queries and reports are parsed and
+	 * start timers on every input */
+	fp_mcast_conf_defaults(&mconf[0], FP_AF_INET);
+	fp_mcast_conf_defaults(&mconf[1], FP_AF_INET6);
+	for (i = 0; i < 2; i++) {
+		fp_mcast_init(&mstate[i], i == 0 ? FP_AF_INET : FP_AF_INET6,
+			&conf[1].local, &conf[1].listen, conf[1].port[0].mac, 1500,
+			&mconf[i], 1000000000);
+		conf[1].mcast[0][i] = &mstate[i];
+	}
 	conf[1].vlan_filter = true;
 	conf[1].vlan_allow[0] = 1 | (1ull << 5);          /* untagged, 5 */
 	conf[1].vlan_allow[100 / 64] |= 1ull << (100 % 64);

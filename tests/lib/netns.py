@@ -20,6 +20,19 @@ def available():
     return os.getuid() == 0 and all(shutil.which(t) for t in ("ip", "ethtool", "ping"))
 
 
+def linked(ns_a, ns_b, dev_a, dev_b, mac_a=None, mac_b=None):
+    """Two new namespaces and a veth between them (dev_a in ns_a, dev_b in
+    ns_b), with the MACs given; the caller sets the links up."""
+    sh("ip", "netns", "add", ns_a)
+    sh("ip", "netns", "add", ns_b)
+    sh("ip", "link", "add", dev_a, "type", "veth", "peer", "name", dev_b)
+    sh("ip", "link", "set", dev_a, "netns", ns_a)
+    sh("ip", "link", "set", dev_b, "netns", ns_b)
+    for ns, dev, mac in ((ns_a, dev_a, mac_a), (ns_b, dev_b, mac_b)):
+        if mac:
+            sh("ip", "-n", ns, "link", "set", dev, "address", mac)
+
+
 class VethPair:
     def __init__(self, tag):
         self.ns_tx, self.ns_fp = "fptx%s" % tag, "fprx%s" % tag

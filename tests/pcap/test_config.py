@@ -22,6 +22,8 @@ burst = 32
 local-ip = 10.1.0.1/24
 local-ip = 2001:db8::1/64
 icmp-errors = on,ratelimit=86400000,ratelimit6=86400000
+igmp = off
+mld = off
 [listen]
 discard = 9=count
 feed = 10.1.0.1:5000=seq,offset=0,size=4,order=be

@@ -39,7 +39,9 @@ GROUP4, GROUP6 = "239.1.1.1", "ff05::99"
 # the errors sent compare frame by frame (test_icmp.py tests the limits)
 APP = ["--local-ip", L4 + "/24", "--local-ip", L6 + "/64", "--listen", "9=count",
        "--listen", "%s:6000=count" % GROUP4, "--listen", "[%s]:6001=count" % GROUP6,
-       "--icmp-errors", "on,ratelimit=0,ratelimit6=0,msgs-per-sec=100000,msgs-burst=100000"]
+       "--icmp-errors", "on,ratelimit=0,ratelimit6=0,msgs-per-sec=100000,msgs-burst=100000",
+       # no announcements of its own: per frame, what frames bring
+       "--igmp", "off", "--mld", "off"]
 KERNEL_SYSCTLS = ("net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0",
                   "net.ipv4.icmp_msgs_per_sec=100000", "net.ipv4.icmp_msgs_burst=100000")
 # the kernel's sockets for the same listeners: [address, port, group]
@@ -360,13 +362,7 @@ class KernelHost:
     def __enter__(self):
         sh = netns.sh
         try:
-            sh("ip", "netns", "add", self.h)
-            sh("ip", "netns", "add", self.p)
-            sh("ip", "link", "add", self.vh, "type", "veth", "peer", "name", self.vp)
-            sh("ip", "link", "set", self.vh, "netns", self.h)
-            sh("ip", "link", "set", self.vp, "netns", self.p)
-            sh("ip", "-n", self.h, "link", "set", self.vh, "address", US)
-            sh("ip", "-n", self.p, "link", "set", self.vp, "address", PEER)
+            netns.linked(self.h, self.p, self.vh, self.vp, US, PEER)
             sh("ip", "netns", "exec", self.p, "sysctl", "-qw",
                "net.ipv6.conf.all.disable_ipv6=1")
             for k in KERNEL_SYSCTLS + (

@@ -247,5 +247,90 @@ def icmp_unreachable():
     return c.done()
 
 
+# The peer's side of igmp_query: a raw socket on its veth sends an IGMPv3
+# general query (max response 0.5 s) and captures the IGMP frames from
+# fastpath's MAC until it is told to stop (stdin closed), then prints them.
+PEER_SCRIPT = r"""
+import select, socket, struct, sys, time
+sys.path.insert(0, %(lib)r)
+import mcastref as mr
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind((%(dev)r, 0))
+mine = s.getsockname()[4]
+q = mr.igmp_query(":".join("%%02x" %% b for b in mine), %(src)r, 5)
+time.sleep(0.2)
+s.send(q)
+print("query", flush=True)
+seen = []
+deadline = time.time() + 30
+while time.time() < deadline:
+    r, _, _ = select.select([s, sys.stdin], [], [], 0.1)
+    if sys.stdin in r and not sys.stdin.readline():
+        break
+    if s in r:
+        f = s.recv(2048)
+        if f[6:12] != mine and f[12:14] == b"\x08\x00" and f[23] == 2:
+            seen.append(f.hex())
+time.sleep(0)
+for f in seen:
+    print(f)
+"""
+
+
+def igmp_query():
+    """A peer sends fastpath an IGMP query over the veth and receives its
+    reports: the answer (IS_EX for the group a listener joined) within the
+    query's maximum response time, and the leave (TO_IN) when fastpath
+    stops; read with the test's own parser (tests/lib/mcastref.py)."""
+    import mcastref as mr
+    name = "live_igmp_query"
+    net, skipped = namespaces(name)
+    if net is None:
+        return skipped
+    c = fr.Checker(name)
+    app = peer = None
+    group = "239.77.0.1"
+    try:
+        app, stats_path = start_fastpath(fr, net, name, "0@0,1@1", 1,
+                                         ["--listen", group + ":5000=count", "--mld", "off"])
+        c.true("fastpath up", fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 30))
+        script = PEER_SCRIPT % {"lib": os.path.join(fr.ROOT, "tests", "lib"), "dev": net.v_tx,
+                                "src": "10.77.0.1"}
+        peer = subprocess.Popen(net.in_tx(sys.executable, "-c", script), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        c.eq("the peer sent its query", peer.stdout.readline().strip(), "query")
+
+        def answered():
+            port = fr.telemetry(name, "/fastpath/igmp")["/fastpath/igmp"].get("0", {})
+            return port.get("queries", 0) >= 1 and port.get("general_timer_ms", 1) == 0
+        c.true("fastpath heard the query and its timer ran out",
+               fr.wait_for(answered, 10, 0.1))
+        time.sleep(0.2)
+    finally:
+        rc, stats = stop_fastpath(fr, app, name, stats_path) if app else (None, None)
+        out = err = ""
+        if peer is not None:
+            out, err = peer.communicate(timeout=60)
+        net.__exit__(None, None, None)
+    c.eq("fastpath exit status", rc, 0)
+    fr.check_invariants(c, stats)
+    frames = [mr.parse(bytes.fromhex(x)) for x in out.split()]
+    recs = [(f["type"], f["records"]) for f in frames if f.get("records") is not None]
+    c.true("peer: every report's checksums right: %s" % err.strip()[-200:],
+           frames and all(f["csum_ok"] and f["ip_csum_ok"] and f["ra"] for f in frames))
+    g = mr.a4(group)
+    c.eq("peer: the answer, IS_EX {} for the group",
+         [r for t, r in recs if r and r[0][0] == mr.IS_EX], [[(mr.IS_EX, g)]])
+    c.eq("peer: the leave at exit, TO_IN {}",
+         [r for t, r in recs if r and r[0][0] == mr.TO_IN], [[(mr.TO_IN, g)]])
+    c.true("peer: from fastpath's address", all(f["src"] == mr.a4(FP_IP) for f in frames))
+    if stats:
+        c.eq("fastpath: /fastpath/igmp queries", stats["igmp"]["0"]["queries"], 1)
+        c.eq("fastpath: IpExt OutMcastPkts = reports sent",
+             stats["snmp"]["IpExt"]["OutMcastPkts"], stats["igmp"]["0"]["reports"])
+    return c.done()
+
+
 if __name__ == "__main__":
-    fr.main({"live": live, "lost_gauge": lost_gauge, "icmp_unreachable": icmp_unreachable})
+    fr.main({"live": live, "lost_gauge": lost_gauge, "icmp_unreachable": icmp_unreachable,
+             "igmp_query": igmp_query})

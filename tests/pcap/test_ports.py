@@ -248,25 +248,40 @@ def multicast_fallback():
     not put in all-multicast mode (read back through DPDK's /ethdev/info).
     The fallback itself cannot be told apart on DPDK 22.11's vdevs: every
     one of them without a list (net_null, net_pcap, net_ring) starts in
-    all-multicast mode already; the null cases check that it stays so."""
+    all-multicast mode already; the null cases check that it stays so.
+    The list a host gives (read back in /fastpath/config) holds what it
+    must hear: the listener's group, all-hosts and all-nodes (general IGMP
+    and MLD queries), the solicited-node groups of its IPv6 address and of
+    the port's link-local address (neighbour discovery)."""
     c = fr.Checker("multicast_fallback")
+    host = ["--local-ip", "10.1.0.1/24", "--local-ip", "2001:db8::1/64"]
     for label, vdev, args, want in (
             ("null_group", "net_null0", ["--listen", "239.1.2.3:5000=count"], 1),
             ("null_v6", "net_null0", ["--local-ip", "2001:db8::1"], 1),
             ("tap_group", "net_tap0,iface=fpmc%d" % (os.getpid() % 10000),
-             ["--listen", "239.1.2.3:5000=count"], 0)):
+             ["--listen", "239.1.2.3:5000=count"] + host, 0)):
         name = "mc_" + label
         p, stats_path = fr.start(name, [vdev], args, lcores="0,1")
+        cfg = {}
         try:
             fr.wait_for(lambda: os.path.exists(fr.telemetry_socket(name)), 20)
             fr.wait_for(lambda: (fr.telemetry(name, "/fastpath/config")["/fastpath/config"]
                                  or {}).get("port_0") is not None, 10, 0.2)
             info = fr.telemetry(name, "/ethdev/info,0")["/ethdev/info,0"]
+            cfg = fr.telemetry(name, "/fastpath/config")["/fastpath/config"] or {}
         finally:
             p.send_signal(signal.SIGTERM)
             p.communicate(timeout=10)
             fr.cleanup(name)
         c.eq("%s: all_multicast" % label, (info or {}).get("all_multicast"), want)
+        if label == "tap_group":
+            port = cfg.get("port_0", {})
+            mac = port.get("mac", "00:00:00:00:00:00").lower().split(":")
+            expect = {"01:00:5e:01:02:03", "01:00:5e:00:00:01", "33:33:00:00:00:01",
+                      "33:33:ff:00:00:01", "33:33:ff:%s" % ":".join(mac[3:])}
+            got = {port.get("mc_mac_%d" % i, "").lower() for i in range(port.get("mc_macs", 0))}
+            c.eq("%s: the multicast list given to the NIC" % label, got, expect)
+            c.eq("%s: no duplicate" % label, port.get("mc_macs"), len(expect))
     return c.done()
 
 

@@ -169,7 +169,7 @@ def subcommands():
         doc = js.loads(out)
         c.eq("json sections", sorted(doc), sorted(["softnet_stat", "queues", "lcores", "ports",
                                                    "config", "snmp", "drops", "udp",
-                                                   "mempools"]))
+                                                   "mempools", "igmp", "igmp6"]))
         c.eq("json ports processed", doc["ports"]["0"]["processed"], len(Q0) + len(Q1))
 
         # prometheus

@@ -701,8 +701,9 @@ not_ours(int v6)
 /*
  * A host with addresses of one family takes nothing of the other family
  * (a kernel without an address of that family drops it): unicast,
- * broadcast, all-hosts / all-nodes and unjoined groups are
- * IP_INADDRERRORS; only a group a listener joined is taken.
+ * broadcast and unjoined groups are IP_INADDRERRORS; a group a listener
+ * joined is taken, and with it all-hosts / all-nodes, where the general
+ * IGMP / MLD queries about it come.
  */
 static void
 test_host_one_family(void)
@@ -717,7 +718,8 @@ test_host_one_family(void)
 	udp6("ff05::1234", 9);
 	not_ours(1);
 	udp6("ff02::1", 9);
-	not_ours(1);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	tpkt_init(&tp);
 	udp6("ff05::99", 9);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
 	CU_ASSERT_EQUAL(ls.listener[1].datagrams, 1);
@@ -735,7 +737,8 @@ test_host_one_family(void)
 	udp4("255.255.255.255", 9);
 	not_ours(0);
 	udp4("224.0.0.1", 9);
-	not_ours(0);
+	CU_ASSERT_EQUAL(run(), R_DELIVER);
+	tpkt_init(&tp);
 	udp4("239.9.9.9", 9);
 	not_ours(0);
 	udp4("239.1.1.1", 9);
@@ -747,6 +750,12 @@ test_host_one_family(void)
 	tpkt_init(&tp);
 	udp6("2001:db8::1", 9);
 	CU_ASSERT_EQUAL(run(), R_DELIVER);
+
+	/* without a group of the family, all-hosts is not its own either */
+	fixture();
+	local("2001:db8::1");
+	udp4("224.0.0.1", 9);
+	not_ours(0);
 
 	/* a sink takes both families */
 	fixture();

@@ -19,5 +19,6 @@ int unit_register_doc(void);
 int unit_register_proc(void);
 int unit_register_rx(void);
 int unit_register_config(void);
+int unit_register_mcast(void);
 
 #endif /* UNIT_H */

@@ -10,12 +10,14 @@
 #include <rte_malloc.h>
 
 #include "fp_frag.h"
+#include "fp_fragruns.h"
 #include "fp_util.h"
 
 struct fp_frag {
 	struct rte_ip_frag_tbl *tbl;
 	struct fp_lcore *lc;
 	struct rte_ip_frag_death_row dr;
+	struct fp_fragruns runs;         /* what each datagram brought */
 };
 
 /* The lcore's first queue on a port: where frames of that port that
@@ -73,16 +75,9 @@ count_frame(struct fp_lcore *lc, uint16_t port, enum fp_drop_reason reason,
 }
 
 /* A fragment's datagram key (RFC 791 / RFC 8200): source, destination,
- * identification (and protocol for IPv4); 0 for IPv4, 1 for IPv6. */
-struct dgram_key {
-	uint8_t v6;
-	uint8_t proto;
-	uint32_t id;
-	uint8_t addr[32];
-};
-
+ * identification (and protocol for IPv4). */
 static void
-dgram_key(const struct rte_mbuf *m, struct dgram_key *k)
+dgram_key(const struct rte_mbuf *m, struct fp_frag_key *k)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 			m->l2_len);
@@ -109,7 +104,7 @@ static void
 bury(struct fp_frag *f, enum fp_drop_reason reason)
 {
 	struct fp_lcore *lc = f->lc;
-	struct dgram_key prev, cur;
+	struct fp_frag_key prev, cur;
 	uint32_t i;
 
 	for (i = 0; i < f->dr.cnt; i++) {
@@ -123,6 +118,7 @@ bury(struct fp_frag *f, enum fp_drop_reason reason)
 		if (i != 0 && memcmp(&cur, &prev, sizeof(cur)) == 0)
 			continue;                   /* same datagram */
 		prev = cur;
+		fp_fragruns_forget(&f->runs, &cur);
 		if (reason == FP_DROP_FRAG_REASM_TIMEOUT)
 			FP_STAT_ADD(lc->lstats.snmp[cur.v6 ? FP_SNMP_Ip6_ReasmTimeout :
 					FP_SNMP_Ip_ReasmTimeout], 1);
@@ -133,6 +129,24 @@ bury(struct fp_frag *f, enum fp_drop_reason reason)
 		rte_ip_frag_free_death_row(&f->dr, 3);
 }
 
+/* The bytes [off, end) of its datagram that fragment m carries. */
+static void
+frag_span(const struct rte_mbuf *m, uint32_t *off, uint32_t *end)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+
+	if ((ip[0] >> 4) == 4) {
+		*off = (uint32_t)((ip[6] & 0x1f) << 8 | ip[7]) * 8;
+		*end = *off + (uint32_t)(ip[2] << 8 | ip[3]) - m->l3_len;
+	} else {
+		/* the fragment header ends the l3 header */
+		const uint8_t *fh = ip + m->l3_len - 8;
+
+		*off = (uint32_t)(fh[2] << 8 | fh[3]) & 0xfff8;
+		*end = *off + 40u + (uint32_t)(ip[4] << 8 | ip[5]) - m->l3_len;
+	}
+}
+
 /* The hook: fp_reasm_fn. */
 static struct rte_mbuf *
 reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames)
@@ -140,8 +154,19 @@ reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames)
 	struct fp_frag *f = arg;
 	uint64_t now = rte_rdtsc();
 	struct rte_mbuf *whole;
+	struct fp_frag_key key;
+	uint32_t off, end;
 
 	mark_frame(m);
+	/* inet_frag_queue_insert: a duplicate is dropped and the datagram
+	 * goes on (ip_frag would give it up) */
+	dgram_key(m, &key);
+	frag_span(m, &off, &end);
+	if (fp_fragruns_add(&f->runs, &key, off, end, now) == FP_FRAG_DUP) {
+		count_frame(f->lc, m->port, FP_DROP_DUP_FRAG, 1);
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
 	if (family == FP_AF_INET) {
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
 				struct rte_ipv4_hdr *, m->l2_len);
@@ -158,8 +183,10 @@ reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames)
 	/* overlaps, too many fragments, a full table; an expired datagram
 	 * found on the way */
 	bury(f, FP_DROP_FRAG_FAILED);
-	if (whole != NULL)
+	if (whole != NULL) {
 		*frames = count_frames(whole);
+		fp_fragruns_forget(&f->runs, &key);
+	}
 	return whole;
 }
 
@@ -183,6 +210,19 @@ fp_frag_setup(struct fp_app *a, char *err, size_t errlen)
 					FP_FRAG_BUCKET_ENTRIES * 2,
 					FP_FRAG_BUCKET_ENTRIES,
 					FP_FRAG_MAX_DATAGRAMS, ttl, socket);
+		if (f != NULL && f->tbl != NULL) {
+			uint32_t nb;
+			uint64_t size = fp_fragruns_size(FP_FRAG_MAX_DATAGRAMS, &nb);
+			void *e = rte_zmalloc_socket("fp_fragruns", size,
+					RTE_CACHE_LINE_SIZE, socket);
+
+			if (e == NULL) {
+				rte_ip_frag_table_destroy(f->tbl);
+				f->tbl = NULL;
+			} else {
+				fp_fragruns_init(&f->runs, e, nb, ttl);
+			}
+		}
 		if (f == NULL || f->tbl == NULL) {
 			rte_free(f);
 			return fp_err(err, errlen,
@@ -280,6 +320,7 @@ fp_frag_teardown(struct fp_app *a)
 			continue;
 		fp_frag_flush(lc);
 		rte_ip_frag_table_destroy(lc->frag->tbl);
+		rte_free(lc->frag->runs.e);
 		rte_free(lc->frag);
 		lc->frag = NULL;
 		lc->proc.reasm = NULL;

@@ -43,6 +43,7 @@
 	X(PKT_TOO_BIG,     0, "echo of a reassembled or over-MTU datagram: replies are not fragmented") \
 	X(FRAG_REASM_TIMEOUT, 0, "fragment of a datagram never completed") \
 	X(FRAG_FAILED,     0, "fragment reassembly failed (overlap, too many)") \
+	X(DUP_FRAG,        0, "a fragment whose bytes a held fragment of its datagram already brought: dropped, the datagram goes on") \
 	X(FULL_RING,       1, "tx ring full") \
 	X(NOMEM,           1, "no mbuf available (reserved: fastpath allocates none; the PMD counts rx_nombuf)") \
 	X(NO_TX_QUEUE,     1, "lcore has no tx queue on the port") \

@@ -16,7 +16,8 @@ main(void)
 	if (unit_register_opts() || unit_register_qmap() ||
 			unit_register_stats() || unit_register_doc() ||
 			unit_register_proc() || unit_register_rx() ||
-			unit_register_config() || unit_register_mcast()) {
+			unit_register_config() || unit_register_mcast() ||
+			unit_register_fragruns()) {
 		CU_cleanup_registry();
 		return EXIT_FAILURE;
 	}

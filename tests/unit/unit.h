@@ -20,5 +20,6 @@ int unit_register_proc(void);
 int unit_register_rx(void);
 int unit_register_config(void);
 int unit_register_mcast(void);
+int unit_register_fragruns(void);
 
 #endif /* UNIT_H */

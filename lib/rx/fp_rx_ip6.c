@@ -114,6 +114,33 @@ bad_exthdr(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 }
 
 /*
+ * A fragment whose fragment header follows ext bytes of extension headers
+ * (hop-by-hop, destination options, routing; all checked): those go, the
+ * fixed header moves up to the fragment header, which it now names. The
+ * headers are in the first segment (the walk checked them there).
+ */
+static void
+strip_unfragmentable(struct fp_pkt *p, uint32_t ext)
+{
+	uint8_t *ip;
+	uint16_t pl;
+
+	memmove(p->l2 + ext, p->l2, p->l2_len + 40u);
+	rte_pktmbuf_adj(p->m, (uint16_t)ext);
+	p->l2 = rte_pktmbuf_mtod(p->m, uint8_t *);
+	p->seg -= ext;
+	p->len -= ext;
+	ip = fp_pkt_l3(p);
+	pl = (uint16_t)(fp_get16(ip + 4) - ext);
+	ip[4] = (uint8_t)(pl >> 8);
+	ip[5] = (uint8_t)pl;
+	ip[6] = NH_FRAGMENT;
+	p->src = ip + 8;
+	p->dst = ip + 24;
+	p->nh_off = 6;
+}
+
+/*
  * A routing header (ipv6_rthdr_rcv), h at it: never in a frame to
  * multicast or not to our MAC (InAddrErrors); segment routing (types 3
  * and 4) dropped silently (seg6_enabled and rpl_seg_enabled are 0 by
@@ -215,11 +242,18 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			 * is not a multiple of 8 is a header error */
 			if ((fo & 1) && ((end - off - 8) & 7) != 0)
 				return bad_field(ctx, p, 4);   /* payload length */
-			/* DPDK reassembles a fragment header right after the
-			 * fixed header only */
-			if (ctx->reasm == NULL || off != 40) {
+			if (ctx->reasm == NULL) {
 				SNMP_INC(ctx, Ip6, ReasmFails);
 				return fp_drop(p, FP_DROP_FRAG_FAILED);
+			}
+			/* DPDK reassembles a fragment header right after the
+			 * fixed header only: the unfragmentable headers before
+			 * it (checked above) go (RFC 8200 4.5) */
+			if (off != 40) {
+				strip_unfragmentable(p, off - 40);
+				ip = fp_pkt_l3(p);
+				end -= off - 40;
+				off = 40;
 			}
 			p->l3_len = (uint16_t)(off + 8);
 			if (fp_rx_reasm(ctx, p, FP_AF_INET6) == FP_E_HELD)

@@ -58,6 +58,18 @@ def seeds():
                                 1000, 5)
     out["frag4_overlap"] = seq_input(1, [e4(ov[0])] + [e4(p) for p in shifted[:1]] +
                                      [e4(p) for p in ov[1:]])
+    out["frag4_duplicate_middle"] = seq_input(1, [f4[0], f4[1], f4[1]] + f4[2:])
+    out["frag6_duplicate_reversed"] = seq_input(1, f6[::-1] [:2] + f6[::-1])
+    # IPv6 destination options before the fragment header
+    d6 = []
+    for p in pg.ipv6_fragments("2001:db8::2", "2001:db8::1", 17,
+                               pg.udp6("2001:db8::2", "2001:db8::1", 4000, 9, payload)[40:],
+                               1000, 11):
+        ip = bytearray(p[:40]) + bytes([44, 0, 1, 4, 0, 0, 0, 0]) + p[40:]
+        ip[6] = 60
+        ip[4:6] = struct.pack("!H", len(ip) - 40)
+        d6.append(e6(bytes(ip)))
+    out["frag6_dstopt_first"] = seq_input(1, d6)
     # options in the first fragment only
     rr = bytes([7, 7, 4, 0, 0, 0, 0, 0])
     fo = [e4(p) for p in pg.fragment4("10.1.0.2", "10.1.0.1", 4000, 9, payload, 1000, 6, rr)]

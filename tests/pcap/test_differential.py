@@ -188,6 +188,15 @@ def specials():
     t.extend([("frag4/dup-%d" % i, eth4(f)) for i, f in enumerate([f4[0], f4[1], f4[1], f4[2]])])
     f6 = pg.fragment6(SRC6, L6, 1000, 9, bytes(range(100)), 40, 0x78)
     t.extend([("frag6/dup-%d" % i, eth6(f)) for i, f in enumerate([f6[0], f6[1], f6[1], f6[2]])])
+    # a destination options header before the fragment header, in every
+    # fragment (RFC 8200 4.5's unfragmentable part)
+    for i, pk in enumerate(pg.ipv6_fragments(SRC6, L6, 17,
+                                             pg.udp6(SRC6, L6, 1000, 9, bytes(100))[40:],
+                                             48, 0x7A)):
+        ip = bytearray(pk[:40]) + bytes([44, 0, 1, 4, 0, 0, 0, 0]) + pk[40:]
+        ip[6] = 60
+        ip[4:6] = struct.pack("!H", len(ip) - 40)
+        t.append(("frag6/dstopt-%d" % i, eth6(bytes(ip))))
     # overlapping fragments: the second one moved back 8 bytes
     o4 = pg.fragment4(SRC4, L4, 1000, 9, bytes(range(100)), 40, 0x79)
     b = bytearray(o4[1])

@@ -52,6 +52,7 @@ struct fp_port {
 	/* the multicast MACs the device took, or all-multicast instead */
 	uint32_t nb_mc;
 	bool all_multicast;
+	bool mc_promiscuous;        /* promiscuous for want of both */
 	struct rte_ether_addr mc[FP_MAX_GROUPS + FP_MAX_LOCAL + 3];
 	struct rte_mempool *pool;
 };

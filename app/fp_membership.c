@@ -125,10 +125,19 @@ fp_mcast_setup(struct fp_app *a, char *err, size_t errlen)
 		for (f = 0; f < 2; f++)
 			if (mp->st[f].nb_groups != 0)
 				a->rx.mcast[p->id][f] = &mp->st[f];
+		FP_LOG(INFO, "port %u: announces %u IPv4 group(s) (IGMPv%u) and %u IPv6 group(s) (MLDv%u) from lcore %u, on %u VLAN(s)",
+			p->id, mp->st[0].nb_groups, conf[0]->version,
+			mp->st[1].nb_groups, conf[1]->version, mp->owner->id,
+			mp->nb_vid);
 	}
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		if (a->lcores[i] != NULL)
 			a->lcores[i]->proc.rng = rte_rand();
+	/* asked for, and nothing to do: say why */
+	if (!fp_local_host(&a->rx.local) && a->rx.local.nb_groups != 0 &&
+			((a->opts.igmp.given && !a->opts.igmp.off) ||
+			 (a->opts.mld.given && !a->opts.mld.off)))
+		FP_LOG(WARNING, "--igmp / --mld: a sink (no --local-ip) announces no group; give the host an address (--local-ip) to send IGMP / MLD");
 	return 0;
 }
 
@@ -236,13 +245,13 @@ fp_mcast_stop(struct fp_app *a)
 
 		for (f = 0; mp != NULL && f < 2; f++) {
 			struct fp_mcast_msg m;
-			uint64_t before = mp->st[f].reports;
+			uint64_t before = mp->st[f].leaves;
 
 			/* the lcores have stopped: this thread is the owner's
 			 * counters' one writer now */
 			if (fp_mcast_leave(&mp->st[f], now, &m) != 0)
 				send_msg(mp, &mp->st[f], &mp->owner->lstats, &m);
-			sent += mp->st[f].reports - before;
+			sent += mp->st[f].leaves - before;
 		}
 	}
 	/* a NIC sends what its tx ring holds after rte_eth_tx_burst

@@ -220,11 +220,22 @@ join_groups(struct fp_app *a, struct fp_port *p)
 		p->nb_mc = n;            /* /fastpath/config shows them */
 		return;
 	}
-	p->all_multicast = true;
 	rc = rte_eth_allmulticast_enable(p->id);
-	if (rc != 0)
-		FP_LOG(NOTICE, "port %u (%s) keeps no multicast list and cannot take all multicast: %s",
-			p->id, p->driver, strerror(-rc));
+	if (rc == 0) {
+		p->all_multicast = true;
+		return;
+	}
+	/* the last resort, as the exception path's: promiscuous; frames
+	 * for other hosts are then dropped and counted (OTHERHOST) */
+	if (rte_eth_promiscuous_get(p->id) == 1 ||
+			(rc = rte_eth_promiscuous_enable(p->id)) == 0) {
+		p->mc_promiscuous = true;
+		FP_LOG(NOTICE, "port %u (%s) keeps no multicast list and takes no all-multicast: promiscuous, so that its groups arrive",
+			p->id, p->driver);
+		return;
+	}
+	FP_LOG(WARNING, "port %u (%s): no multicast list, all-multicast or promiscuous mode (%s): its groups arrive only if the device passes every frame anyway",
+		p->id, p->driver, strerror(-rc));
 }
 
 /* What the receive path needs to know of the port. */

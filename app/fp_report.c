@@ -613,6 +613,7 @@ build_config(struct fp_doc *d, const char *param, size_t limit)
 		fp_doc_str(d, "exception_ifname", p->tap_created ? p->tap_name : "");
 		/* the multicast MACs the NIC lets in */
 		fp_doc_u64(d, "all_multicast", p->all_multicast);
+		fp_doc_u64(d, "mc_promiscuous", p->mc_promiscuous);
 		fp_doc_u64(d, "mc_macs", p->nb_mc);
 		for (k = 0; k < p->nb_mc; k++) {
 			char mac[RTE_ETHER_ADDR_FMT_SIZE];

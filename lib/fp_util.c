@@ -112,11 +112,13 @@ fp_onoff_kv_parse(const char *opt, const char *s, bool *off, void *base,
 				return rc;
 			continue;
 		}
-		if (parse_num(eq + 1, keys[i].min, keys[i].max, &v) != 0)
+		if ((keys[i].hex ? parse_num(eq + 1, keys[i].min, keys[i].max, &v) :
+				fp_parse_u64(eq + 1, keys[i].min, keys[i].max, &v)) != 0)
 			return fp_err(err, errlen,
-				"%s: %s=%s: expected a whole number %llu..%llu (0x for hex)",
+				"%s: %s=%s: expected a whole number %llu..%llu%s",
 				opt, tok, eq + 1, (unsigned long long)keys[i].min,
-				(unsigned long long)keys[i].max);
+				(unsigned long long)keys[i].max,
+				keys[i].hex ? " (0x for hex)" : "");
 		*(uint32_t *)(void *)((char *)base + keys[i].off) = (uint32_t)v;
 	}
 	if (first || tok != NULL)

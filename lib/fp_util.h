@@ -28,13 +28,15 @@ int fp_list_ok(const char *s);
  * --mld). Each key of keys[] sets the uint32_t at offset off in base to a
  * whole number in [min, max]; a key not there goes to other (may be NULL),
  * which returns 0, -EINVAL with err, or 1 for "not mine either". opt names
- * the option in the messages, keylist lists the keys for them. 0 or
+ * the option in the messages, keylist lists the keys for them. A key
+ * marked hex takes a 0x-prefixed hexadecimal number too. 0 or
  * -EINVAL with err; *off set from the first item.
  */
 struct fp_kv_key {
 	const char *key;
 	size_t off;
 	uint64_t min, max;
+	bool hex;            /* a mask: 0x-prefixed hexadecimal too */
 };
 typedef int (*fp_kv_other_fn)(void *base, const char *key, const char *value,
 		char *err, size_t errlen);

@@ -39,11 +39,11 @@ fp_icmp_conf_parse(struct fp_icmp_conf *c, const char *s, char *err,
 		size_t errlen)
 {
 	static const struct fp_kv_key keys[] = {
-		{ "ratelimit", offsetof(struct fp_icmp_conf, ratelimit_ms), 0, 86400000 },
-		{ "ratemask", offsetof(struct fp_icmp_conf, ratemask), 0, UINT32_MAX },
-		{ "msgs-per-sec", offsetof(struct fp_icmp_conf, msgs_per_sec), 0, 1000000000 },
-		{ "msgs-burst", offsetof(struct fp_icmp_conf, msgs_burst), 0, 1000000000 },
-		{ "ratelimit6", offsetof(struct fp_icmp_conf, ratelimit6_ms), 0, 86400000 },
+		{ "ratelimit", offsetof(struct fp_icmp_conf, ratelimit_ms), 0, 86400000, false },
+		{ "ratemask", offsetof(struct fp_icmp_conf, ratemask), 0, UINT32_MAX, true },
+		{ "msgs-per-sec", offsetof(struct fp_icmp_conf, msgs_per_sec), 0, 1000000000, false },
+		{ "msgs-burst", offsetof(struct fp_icmp_conf, msgs_burst), 0, 1000000000, false },
+		{ "ratelimit6", offsetof(struct fp_icmp_conf, ratelimit6_ms), 0, 86400000, false },
 	};
 	int rc;
 

@@ -45,7 +45,7 @@ igmp_source(void *base, const char *key, const char *value, char *err,
 		return 1;
 	/* no prefix: an address alone */
 	if (fp_ip_parse(value, &ip, NULL) != 0 || ip.family != FP_AF_INET ||
-			fp_ip_is_multicast(&ip))
+			fp_ip_is_multicast(&ip) || memcmp(ip.b, "\xff\xff\xff\xff", 4) == 0)
 		return fp_err(err, errlen,
 			"--igmp: source=%s: expected a unicast IPv4 address (A.B.C.D)",
 			value);
@@ -60,13 +60,14 @@ fp_mcast_conf_parse(struct fp_mcast_conf *c, unsigned int family,
 {
 	const bool v4 = family == FP_AF_INET;
 	const struct fp_kv_key keys[] = {
-		{ "version", offsetof(struct fp_mcast_conf, version), v4 ? 2 : 1, v4 ? 3 : 2 },
+		{ "version", offsetof(struct fp_mcast_conf, version), v4 ? 2 : 1, v4 ? 3 : 2, false },
 		/* the QRV field has 3 bits (RFC 3376 4.1.6) */
-		{ "robustness", offsetof(struct fp_mcast_conf, robustness), 1, 7 },
-		{ "unsolicited-interval", offsetof(struct fp_mcast_conf, unsolicited_ms), 1, 3600000 },
+		{ "robustness", offsetof(struct fp_mcast_conf, robustness), 1, 7, false },
+		{ "unsolicited-interval", offsetof(struct fp_mcast_conf, unsolicited_ms), 1, 3600000, false },
 	};
 
 	fp_mcast_conf_defaults(c, family);
+	c->given = true;
 	return fp_onoff_kv_parse(v4 ? "--igmp" : "--mld", s, &c->off, c, keys,
 			RTE_DIM(keys),
 			v4 ? "version, robustness, unsolicited-interval, source" :
@@ -644,9 +645,7 @@ fp_mcast_count(struct fp_mcast_state *s, struct fp_lcore_stats *ls,
 		count(&s->tx_errors, 1);
 		return;
 	}
-	count(&s->reports, 1);
-	if (m->kind == FP_MCAST_LEAVE)
-		count(&s->leaves, 1);
+	count(m->kind == FP_MCAST_LEAVE ? &s->leaves : &s->reports, 1);
 	/* ip_mc_output / ip_finish_output2 (__ip6_make_skb, mld_sendpack,
 	 * ip6_finish_output2): the packet, its octets, and as multicast */
 	if (s->family == FP_AF_INET) {

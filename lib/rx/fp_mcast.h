@@ -48,6 +48,7 @@ struct fp_mcast_conf {
 	uint32_t source;          /* IGMP's source (network order); 0: the
 				   * first local IPv4 address, else 0.0.0.0 */
 	bool source_set;
+	bool given;               /* set by an option, not the default */
 };
 
 void fp_mcast_conf_defaults(struct fp_mcast_conf *c, unsigned int family);
@@ -102,8 +103,8 @@ struct fp_mcast_state {
 	uint8_t unsolicit_left;
 	uint64_t unsolicit_due;
 	/* counters (relaxed atomics; several lcores may hear queries) */
-	uint64_t reports;                /* messages sent, leaves included */
-	uint64_t leaves;
+	uint64_t reports;                /* reports sent (joins, answers) */
+	uint64_t leaves;                 /* leave / done messages sent */
 	uint64_t queries;                /* valid queries heard */
 	uint64_t queries_ignored;        /* heard, not valid (kernel's rules) */
 	uint64_t reports_heard;          /* other hosts' v1/v2 reports */

@@ -129,44 +129,52 @@ bury(struct fp_frag *f, enum fp_drop_reason reason)
 		rte_ip_frag_free_death_row(&f->dr, 3);
 }
 
-/* The bytes [off, end) of its datagram that fragment m carries. */
+/* The bytes [off, end) of its datagram that fragment m carries; *mf:
+ * more fragments follow. */
 static void
-frag_span(const struct rte_mbuf *m, uint32_t *off, uint32_t *end)
+frag_span(const struct rte_mbuf *m, uint32_t *off, uint32_t *end, bool *mf)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
 
 	if ((ip[0] >> 4) == 4) {
 		*off = (uint32_t)((ip[6] & 0x1f) << 8 | ip[7]) * 8;
 		*end = *off + (uint32_t)(ip[2] << 8 | ip[3]) - m->l3_len;
+		*mf = (ip[6] & 0x20) != 0;
 	} else {
 		/* the fragment header ends the l3 header */
 		const uint8_t *fh = ip + m->l3_len - 8;
 
 		*off = (uint32_t)(fh[2] << 8 | fh[3]) & 0xfff8;
 		*end = *off + 40u + (uint32_t)(ip[4] << 8 | ip[5]) - m->l3_len;
+		*mf = (fh[3] & 1) != 0;
 	}
 }
 
 /* The hook: fp_reasm_fn. */
 static struct rte_mbuf *
-reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames)
+reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames,
+		enum fp_drop_reason *drop)
 {
 	struct fp_frag *f = arg;
 	uint64_t now = rte_rdtsc();
 	struct rte_mbuf *whole;
 	struct fp_frag_key key;
 	uint32_t off, end;
+	bool mf;
 
-	mark_frame(m);
-	/* inet_frag_queue_insert: a duplicate is dropped and the datagram
-	 * goes on (ip_frag would give it up) */
+	/* what timed out goes first: ip_frag would otherwise reuse an
+	 * expired datagram's entry for this one, behind the runs' back */
+	rte_ip_frag_table_del_expired_entries(f->tbl, &f->dr, now);
+	bury(f, FP_DROP_FRAG_REASM_TIMEOUT);
+	/* inet_frag_queue_insert: a duplicate is dropped alone and the
+	 * datagram goes on (ip_frag would give it up): not taken */
 	dgram_key(m, &key);
-	frag_span(m, &off, &end);
-	if (fp_fragruns_add(&f->runs, &key, off, end, now) == FP_FRAG_DUP) {
-		count_frame(f->lc, m->port, FP_DROP_DUP_FRAG, 1);
-		rte_pktmbuf_free(m);
+	frag_span(m, &off, &end, &mf);
+	if (fp_fragruns_add(&f->runs, &key, off, end, mf, now) == FP_FRAG_DUP) {
+		*drop = FP_DROP_DUP_FRAG;
 		return NULL;
 	}
+	mark_frame(m);
 	if (family == FP_AF_INET) {
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
 				struct rte_ipv4_hdr *, m->l2_len);

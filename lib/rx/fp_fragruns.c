@@ -84,14 +84,56 @@ run_insert(struct fp_frag_dgram *d, uint32_t off, uint32_t end)
 	d->nb_runs++;
 }
 
+/* IPv4: the source's fragment count, one more (ip_frag_too_far's
+ * atomic_inc_return(&peer->rid)). */
+static uint32_t
+peer_rid(struct fp_fragruns *t, const struct fp_frag_key *k)
+{
+	uint32_t src;
+	struct fp_frag_peer *p;
+
+	memcpy(&src, k->addr, 4);
+	p = &t->peer[rte_jhash_1word(src, 0) % FP_FRAGRUNS_PEERS];
+	if (p->addr != src) {
+		p->addr = src;
+		p->rid = 0;
+	}
+	return ++p->rid;
+}
+
+/* ip_frag_queue / ip6_frag_queue before the insert: false when the
+ * kernel would discard the datagram (then it is no longer judged). */
+static bool
+kernel_keeps(struct fp_frag_dgram *d, uint32_t off, uint32_t end, bool mf)
+{
+	if (!mf) {
+		/* bits beyond the end, or a different end */
+		if (end < d->len || (d->last_in && end != d->len))
+			return false;
+		d->last_in = true;
+		d->len = end;
+	} else if (end > d->len) {
+		if (d->last_in)
+			return false;           /* past the last fragment */
+		d->len = end;
+	}
+	return end != off;                  /* an empty fragment */
+}
+
 enum fp_frag_verdict
 fp_fragruns_add(struct fp_fragruns *t, const struct fp_frag_key *k,
-		uint32_t off, uint32_t end, uint64_t now)
+		uint32_t off, uint32_t end, bool mf, uint64_t now)
 {
 	struct fp_frag_dgram *d;
+	uint32_t rid = 0;
 	unsigned int i;
 	bool found;
 
+	/* IPv4 rounds a fragment that is not the last down to 8 bytes */
+	if (!k->v6 && mf)
+		end &= ~7u;
+	if (!k->v6)
+		rid = peer_rid(t, k);
 	d = lookup(t, k, now, &found);
 	if (d == NULL)
 		return FP_FRAG_OK;               /* not tracked */
@@ -101,16 +143,30 @@ fp_fragruns_add(struct fp_fragruns *t, const struct fp_frag_key *k,
 		d->key = *k;
 		d->start = now != 0 ? now : 1;
 		d->tail_end = end;
+		d->rid = rid;
+		d->untracked = !kernel_keeps(d, off, end, mf);
 		run_insert(d, off, end);
 		return FP_FRAG_OK;
 	}
 	if (d->untracked)
 		return FP_FRAG_OK;
+	/* ip_frag_too_far: the kernel restarts the datagram */
+	if (!k->v6 && rid - d->rid > FP_FRAGRUNS_MAX_DIST) {
+		d->untracked = true;
+		return FP_FRAG_OK;
+	}
+	d->rid = rid;
+	if (!kernel_keeps(d, off, end, mf)) {
+		d->untracked = true;
+		return FP_FRAG_OK;
+	}
 	if (d->tail_end < end) {
 		/* the common case: it goes to the end (appended to the last
 		 * run when it starts where the tail ends) */
-		if (off < d->tail_end)
+		if (off < d->tail_end) {
+			d->untracked = true;
 			return FP_FRAG_OVERLAP;
+		}
 		if (off == d->tail_end && d->nb_runs != 0 &&
 				d->run[d->nb_runs - 1][1] == off)
 			d->run[d->nb_runs - 1][1] = end;
@@ -124,8 +180,10 @@ fp_fragruns_add(struct fp_fragruns *t, const struct fp_frag_key *k,
 	for (i = 0; i < d->nb_runs; i++) {
 		if (end <= d->run[i][0] || off >= d->run[i][1])
 			continue;
-		return off >= d->run[i][0] && end <= d->run[i][1] ?
-			FP_FRAG_DUP : FP_FRAG_OVERLAP;
+		if (off >= d->run[i][0] && end <= d->run[i][1])
+			return FP_FRAG_DUP;
+		d->untracked = true;
+		return FP_FRAG_OVERLAP;
 	}
 	run_insert(d, off, end);
 	return FP_FRAG_OK;

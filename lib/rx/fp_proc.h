@@ -54,11 +54,13 @@ struct fp_rx_conf {
  * whose m->l2_len and m->l3_len (through the fragment header for IPv6) are
  * set; returns the whole datagram when this fragment completed it, with
  * *frames set to the number of received frames it was built from (a frame
- * may span several segments), else NULL (held, or dropped and counted by
- * the hook). NULL hook: fragments are dropped as reassembly failures.
+ * may span several segments), else NULL: held (or dropped and counted by
+ * the hook, with the datagram it belonged to), or, with *drop set to a
+ * reason, not taken: the caller drops the fragment alone for it (a
+ * duplicate). NULL hook: fragments are dropped as reassembly failures.
  */
 typedef struct rte_mbuf *(*fp_reasm_fn)(void *arg, struct rte_mbuf *m,
-		unsigned int family, uint16_t *frames);
+		unsigned int family, uint16_t *frames, enum fp_drop_reason *drop);
 
 /*
  * Counters of one burst, in locals: the stages add here, and the burst

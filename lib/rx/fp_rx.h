@@ -303,7 +303,8 @@ fp_pkt_trim(struct rte_mbuf *m, uint32_t len)
 
 /*
  * Hand a fragment to the reassembly hook. FP_E_HELD while the datagram is
- * incomplete (or the hook dropped it); else p now is the whole datagram,
+ * incomplete (or the hook dropped it), FP_E_DROP for a fragment the hook
+ * would not take (p->reason says why); else p now is the whole datagram,
  * standing for all its frames, with p->l3_len the first fragment's header
  * length (IPv4 options that only the first fragment carries included),
  * and 0 is returned.
@@ -311,6 +312,7 @@ fp_pkt_trim(struct rte_mbuf *m, uint32_t len)
 static inline enum fp_edge
 fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
 {
+	enum fp_drop_reason drop = FP_DROP_MAX;
 	struct rte_mbuf *whole;
 	uint16_t frames = 0;
 
@@ -318,9 +320,9 @@ fp_rx_reasm(struct fp_proc_ctx *ctx, struct fp_pkt *p, unsigned int family)
 	fp_pkt_trim(p->m, p->len);
 	p->m->l2_len = p->l2_len;
 	p->m->l3_len = p->l3_len;
-	whole = ctx->reasm(ctx->reasm_arg, p->m, family, &frames);
+	whole = ctx->reasm(ctx->reasm_arg, p->m, family, &frames, &drop);
 	if (whole == NULL)
-		return FP_E_HELD;
+		return drop != FP_DROP_MAX ? fp_drop(p, drop) : FP_E_HELD;
 	p->m = whole;
 	p->frames = frames;
 	p->released = (uint16_t)(frames - 1);

@@ -272,6 +272,8 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 
 	frag = fp_get16(ip + 6);
 	if (unlikely(frag & (IP_MF | IP_OFFMASK))) {
+		enum fp_edge held;
+
 		/* the protocol is in every fragment: one that cannot be a
 		 * listener's goes to the kernel whole, to reassemble there */
 		if (fp_to_kernel(ctx) && p->proto != 17)
@@ -281,8 +283,9 @@ fp_rx_ipv4(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 			SNMP_INC(ctx, Ip, ReasmFails);
 			return fp_drop(p, FP_DROP_FRAG_FAILED);
 		}
-		if (fp_rx_reasm(ctx, p, FP_AF_INET) == FP_E_HELD)
-			return FP_E_HELD;
+		held = fp_rx_reasm(ctx, p, FP_AF_INET);
+		if (held != FP_E_NB_STAGES)
+			return held;
 		SNMP_INC(ctx, Ip, ReasmOKs);
 		/* the datagram has the first fragment's header, whose
 		 * options may be longer than the last fragment's */

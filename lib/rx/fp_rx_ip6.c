@@ -209,6 +209,7 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			p->l3_len = (uint16_t)(off + hl);
 			continue;
 		case NH_FRAGMENT: {
+			enum fp_edge held;
 			uint16_t fo;
 
 			/* one fragment header per packet: a second one (in a
@@ -256,8 +257,9 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 				off = 40;
 			}
 			p->l3_len = (uint16_t)(off + 8);
-			if (fp_rx_reasm(ctx, p, FP_AF_INET6) == FP_E_HELD)
-				return FP_E_HELD;
+			held = fp_rx_reasm(ctx, p, FP_AF_INET6);
+			if (held != FP_E_NB_STAGES)
+				return held;
 			SNMP_INC(ctx, Ip6, ReasmOKs);
 			/* the datagram comes back without its fragment header */
 			ip = fp_pkt_l3(p);

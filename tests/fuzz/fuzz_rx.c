@@ -78,9 +78,11 @@ static struct fp_icmp_limit icmp_lim;
 static uint64_t clock_s;
 
 static struct rte_mbuf *
-reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames)
+reasm(void *arg, struct rte_mbuf *m, unsigned int family, uint16_t *frames,
+		enum fp_drop_reason *drop)
 {
 	(void)family;
+	(void)drop;
 	*frames = 1;
 	return *(int *)arg ? m : NULL;
 }

@@ -188,6 +188,19 @@ def specials():
     t.extend([("frag4/dup-%d" % i, eth4(f)) for i, f in enumerate([f4[0], f4[1], f4[1], f4[2]])])
     f6 = pg.fragment6(SRC6, L6, 1000, 9, bytes(range(100)), 40, 0x78)
     t.extend([("frag6/dup-%d" % i, eth6(f)) for i, f in enumerate([f6[0], f6[1], f6[1], f6[2]])])
+    # a last fragment ending inside the first: the kernel discards the
+    # datagram (ip_frag_queue's checks before the insert), no duplicate
+    lf4 = pg.fragment4(SRC4, L4, 1000, 9, bytes(range(100)), 40, 0x7B)
+    b = bytearray(lf4[1])
+    b[6:8] = struct.pack("!H", 8 // 8)               # last, at offset 8
+    b[2:4] = struct.pack("!H", 20 + 8)
+    t.extend([("frag4/last-inside-%d" % i, eth4(f))
+              for i, f in enumerate([lf4[0], fix4(bytes(b[:28]))])])
+    lf6 = pg.ipv6_fragments(SRC6, L6, 17, pg.udp6(SRC6, L6, 1000, 9, bytes(100))[40:], 48, 0x7C)
+    b = bytearray(lf6[1][:48 + 8])
+    b[42:44] = struct.pack("!H", 8)                  # last, at offset 8
+    b[4:6] = struct.pack("!H", 16)
+    t.extend([("frag6/last-inside-%d" % i, eth6(f)) for i, f in enumerate([lf6[0], bytes(b)])])
     # a destination options header before the fragment header, in every
     # fragment (RFC 8200 4.5's unfragmentable part)
     for i, pk in enumerate(pg.ipv6_fragments(SRC6, L6, 17,

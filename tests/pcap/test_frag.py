@@ -265,6 +265,52 @@ def unfragmentable6():
     return c.done()
 
 
+def discards():
+    """What the kernel discards is no duplicate (ip_frag_queue's checks
+    before the insert, ip_frag_too_far), and no datagram is ever delivered
+    mixed from two:
+      - A [0,24) MF, B [8,16) last (ends inside A: the kernel discards the
+        datagram), C [24,40) last: a new datagram of C alone, held;
+      - IPv4 identification reuse: old A, B of a datagram whose C is lost,
+        then 35 whole datagrams (70 fragments) from the same source, then
+        a new A', B', C' with other bytes and the same id: the kernel
+        restarts the old datagram (more than 64 fragments apart); fastpath
+        must not take A', B' as duplicates of A, B and complete A+B+C';
+      - one id, two whole datagrams one after the other: both delivered."""
+    c = fr.Checker("frag_discards")
+    frames = []
+    src, dst = "10.1.0.2", "10.1.0.1"
+    whole = pg.udp4(src, dst, 4000, 9, bytes(32))[20:]          # 40 bytes
+    a = pg.ipv4_fragments(src, dst, 17, whole, 24, 0x91)[0]       # [0,24) MF
+    b = bytearray(pg.ipv4_fragments(src, dst, 17, whole, 8, 0x91)[1])  # [8,16)
+    b[6:8] = struct.pack("!H", 1)                                # last, offset 8
+    b[10:12] = b"\0\0"
+    b[10:12] = struct.pack("!H", pg.csum(bytes(b[:20])))
+    cc = pg.ipv4_fragments(src, dst, 17, whole, 24, 0x91)[1]     # [24,40) last
+    frames += [pg.pad60(pg.eth(US, PEER, 0x0800, f)) for f in (a, bytes(b), cc)]
+    # identification reuse
+    old = pg.fragment4(src, dst, 4000, 9, bytes(range(40)), 16, 0x92)
+    new = pg.fragment4(src, dst, 4000, 9, bytes(range(100, 140)), 16, 0x92)
+    frames += [pg.pad60(pg.eth(US, PEER, 0x0800, f)) for f in old[:2]]
+    for k in range(35):
+        for f in pg.fragment4(src, dst, 4000, 9, bytes(16), 8, 0x200 + k):
+            frames.append(pg.pad60(pg.eth(US, PEER, 0x0800, f)))
+    frames += [pg.pad60(pg.eth(US, PEER, 0x0800, f)) for f in new]
+    # one id, two whole datagrams one after the other: both delivered
+    # (the first one's fragments are forgotten once it completes)
+    for _ in range(2):
+        frames += [pg.pad60(pg.eth(US, PEER, 0x0800, f))
+                   for f in pg.fragment4(src, dst, 4000, 9, bytes(16), 8, 0x93)]
+    s = replay(c, "frag_discards", frames, ["--frag-timeout", "60000"])
+    if s:
+        c.eq("DUP_FRAG: none", s["drops"]["DUP_FRAG"], 0)
+        c.eq("Udp InCsumErrors: no mixed datagram", s["snmp"]["Udp"]["InCsumErrors"], 0)
+        c.eq("the 35 + 2 whole datagrams delivered, no other",
+             (s["snmp"]["Udp"]["InDatagrams"], s["udp"]["0"]["datagrams"]), (37, 37))
+        c.eq("the listener's bytes: theirs only", s["udp"]["0"]["bytes"], 37 * 16)
+    return c.done()
+
+
 def failures():
     """What the table gives up on, each with the reason the README names
     (FRAG_FAILED + ReasmFails, one per datagram), not a timeout: more
@@ -317,4 +363,4 @@ def failures():
 if __name__ == "__main__":
     fr.main({"timeout": timeout, "held_at_exit": held_at_exit, "jumbo": jumbo,
              "nested6": nested6, "options_first": options_first, "failures": failures,
-             "unfragmentable6": unfragmentable6})
+             "unfragmentable6": unfragmentable6, "discards": discards})

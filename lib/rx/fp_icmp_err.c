@@ -462,6 +462,8 @@ fp_icmp_error(struct fp_proc_ctx *ctx, struct fp_pkt *p, enum fp_icmp_err what,
 	case FP_ICMP_ERR_PARAM:        /* ip_options_compile, exthdrs, reassembly */
 		return v6 ? send6(ctx, p, 4, 0, info, true, len, otherwise) :
 			send4(ctx, p, 12, 0, info << 24, len, otherwise);
+	case FP_ICMP_ERR_HDR_INCOMP:   /* ipv6_frag_rcv */
+		return v6 ? send6(ctx, p, 4, 3, 0, true, len, otherwise) : otherwise;
 	case FP_ICMP_ERR_OPTION:       /* ip6_tlvopt_unknown */
 		return v6 ? send6(ctx, p, 4, 2, info, true, len, otherwise) : otherwise;
 	}

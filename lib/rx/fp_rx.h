@@ -342,6 +342,9 @@ enum fp_icmp_err {
 	FP_ICMP_ERR_PARAM,     /* parameter problem, info the pointer (from
 				* the IP header): IPv4 code 0, IPv6 code 0
 				* (erroneous header field) */
+	FP_ICMP_ERR_HDR_INCOMP, /* IPv6 parameter problem, code 3: a first
+				* fragment without every header through the
+				* upper-layer one (pointer 0) */
 	FP_ICMP_ERR_OPTION,    /* IPv6 parameter problem, code 2 (unknown
 				* option), info the pointer; also about a
 				* multicast destination (icmp6_send's

@@ -9,6 +9,8 @@
 #define NH_HOP 0
 #define NH_ROUTING 43
 #define NH_FRAGMENT 44
+#define NH_AUTH 51
+#define NH_NONE 59
 #define NH_DEST 60
 /* The kernel walks any number of extension headers: each is 8 bytes or
  * more, so the payload bounds the walk (a reassembled datagram starts it
@@ -111,6 +113,48 @@ bad_exthdr(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
 	SNMP_INC(ctx, Ip6, InHdrErrors);
 	return fp_drop(p, FP_DROP_IPV6_BAD_EXTHDR);
+}
+
+/*
+ * ipv6frag_thdr_truncated: a first fragment that does not hold every
+ * header through the upper-layer one (RFC 8200 4.5), walked as
+ * ipv6_skip_exthdr walks from the fixed header (past the fragment header
+ * of a first fragment); the upper-layer header is 8 bytes for UDP and
+ * ICMPv6, 20 for TCP, 1 for the others. What cannot be read (past the
+ * first segment, no next header) is not judged.
+ */
+static bool
+first_fragment_truncated(const struct fp_pkt *p, uint32_t end)
+{
+	const uint8_t *ip = fp_pkt_l3(p);
+	uint32_t off = 40, avail = RTE_MIN(end, p->seg - p->l2_len), need;
+	uint8_t nh = ip[6];
+
+	while (nh == NH_HOP || nh == NH_ROUTING || nh == NH_FRAGMENT ||
+			nh == NH_AUTH || nh == NH_DEST) {
+		const uint8_t *h = ip + off;
+		uint32_t hl;
+
+		/* ipv6_skip_exthdr reads 2 bytes (the fragment header's
+		 * offset: 4); a header it cannot read fails the walk */
+		if (off + (nh == NH_FRAGMENT ? 4u : 2u) > avail)
+			return false;
+		if (nh == NH_FRAGMENT) {
+			if ((fp_get16(h + 2) & 0xfff8) != 0)
+				return false;       /* not a first fragment */
+			hl = 8;
+		} else if (nh == NH_AUTH) {
+			hl = (h[1] + 2u) * 4;
+		} else {
+			hl = (h[1] + 1u) * 8;
+		}
+		nh = h[0];
+		off += hl;
+	}
+	if (nh == NH_NONE)
+		return false;
+	need = nh == 17 || nh == 58 ? 8 : nh == 6 ? 20 : 1;
+	return off + need > end;
 }
 
 /*
@@ -239,6 +283,13 @@ walk(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t nh)
 			if (fp_to_kernel(ctx) && h[0] != 17)
 				return FP_E_KERNEL;
 			SNMP_INC(ctx, Ip6, ReasmReqds);
+			/* ipv6_frag_rcv: a first fragment must hold every
+			 * header through the upper-layer one (RFC 8200 4.5) */
+			if ((fo & 0xfff8) == 0 && first_fragment_truncated(p, end)) {
+				SNMP_INC(ctx, Ip6, InHdrErrors);
+				return fp_icmp_error(ctx, p, FP_ICMP_ERR_HDR_INCOMP, 0,
+						fp_drop(p, FP_DROP_PKT_TOO_SMALL));
+			}
 			/* ip6_frag_queue: a fragment but the last whose length
 			 * is not a multiple of 8 is a header error */
 			if ((fo & 1) && ((end - off - 8) & 7) != 0)

@@ -182,6 +182,12 @@ def specials():
     t.append(("ext6/rh0-l2bcast", ext6([(43, bytes([0, 0]) + bytes(4))], 17, udp, dmac=BCAST)))
     t.append(("frag6/atomic", ext6([(44, struct.pack("!HI", 0, 7))], 17, udp)))
     t.append(("frag6/not-8", ext6([(44, struct.pack("!HI", 1, 8))], 17, udp + b"abc")))
+    # a first fragment without the whole upper-layer header (TCP: 20
+    # bytes, 8 here): ipv6_frag_rcv's RFC 8200 4.5 check
+    t.append(("frag6/first-truncated", ext6([(44, struct.pack("!HI", 1, 9))], 6, bytes(8))))
+    t.append(("frag6/first-truncated-udp",
+              ext6([(60, bytes([1, 4, 0, 0, 0, 0])), (44, struct.pack("!HI", 1, 10))], 17,
+                   bytes(4))))
     t.append(("udp6/len0", eth6(udp6_len(0))))
     # a datagram in three fragments, the second sent twice
     f4 = pg.fragment4(SRC4, L4, 1000, 9, bytes(range(100)), 40, 0x77)

@@ -119,6 +119,12 @@ def errors():
          4, 1, 40, ("Ip6.InReceives", "Ip6.InUnknownProtos"))
     err6("param6 plain", pg.pad60(pg.eth(US, PEER, 0x86DD, pg.ipv6(SRC6, L6, 253, b"xyz!"))),
          4, 1, 6, ("Ip6.InReceives", "Ip6.InUnknownProtos"))
+    # a first fragment without its whole UDP header (4 of 8 bytes): code
+    # 3, pointer 0 (ipv6_frag_rcv, RFC 8200 4.5), after ReasmReqds; from
+    # another sender (SRC6's per-host burst of 6 is spent here)
+    err6("incomplete6", pg.pad60(pg.eth(US, PEER, 0x86DD, pg.ipv6(
+        "2001:db8::3", L6, 44, struct.pack("!BBHI", 17, 0, 1, 0x44) + bytes(4)))),
+        4, 3, 0, ("Ip6.InReceives", "Ip6.ReasmReqds", "Ip6.InHdrErrors"))
     # no route: another prefix; from our first IPv6 address
     err6("noroute6", udp6(9, b"elsewhere", dst="2001:db9::5"), 1, 0, 0,
          ("Ip6.InReceives", "Ip6.InNoRoutes"), src=pg.ip6(L6))

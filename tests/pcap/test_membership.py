@@ -329,10 +329,17 @@ def options():
     return rc
 
 
+def stop(app, name):
+    """SIGTERM a fastpath started in the background; wait; clean up."""
+    import signal
+    app.send_signal(signal.SIGTERM)
+    app.communicate(timeout=30)
+    fr.cleanup(name)
+
+
 def stat():
     """fastpath-stat igmp / igmp6 (the /proc/net/igmp layout) and the
     Prometheus families, read from a running fastpath as a user would."""
-    import signal
     import subprocess
     from test_stat import STAT, parse_prometheus
     name = "membership_stat"
@@ -381,9 +388,7 @@ def stat():
         c.eq("fastpath_membership_groups mld",
              m.get(("fastpath_membership_groups", lab("mld"))), 3.0)
     finally:
-        app.send_signal(signal.SIGTERM)
-        app.communicate(timeout=30)
-        fr.cleanup(name)
+        stop(app, name)
     c.eq("exit status", app.returncode, 0)
     return c.done()
 
@@ -392,7 +397,6 @@ def paging():
     """Three ports with 64 IPv6 groups each: /fastpath/igmp6 outgrows
     DPDK's 16 KiB and pages ("next"), fastpath-stat assembles the pages,
     and a port alone is selected by its id."""
-    import signal
     import subprocess
     from test_stat import STAT
     name = "membership_paging"
@@ -425,9 +429,7 @@ def paging():
         c.eq("a port that announces nothing: null",
              fr.telemetry(name, "/fastpath/igmp,0")["/fastpath/igmp,0"], None)
     finally:
-        app.send_signal(signal.SIGTERM)
-        app.communicate(timeout=30)
-        fr.cleanup(name)
+        stop(app, name)
     c.eq("exit status", app.returncode, 0)
     return c.done()
 

@@ -62,7 +62,7 @@
 	X(UdpLite, InDatagrams) X(UdpLite, NoPorts) X(UdpLite, InErrors) \
 	X(UdpLite, InCsumErrors) X(UdpLite, IgnoredMulti) \
 	X(UdpLite6, InDatagrams) X(UdpLite6, NoPorts) X(UdpLite6, InErrors) \
-	X(UdpLite6, InCsumErrors) X(UdpLite6, IgnoredMulti) \
+	X(UdpLite6, InCsumErrors) \
 	FP_SNMP_TYPES(X, IcmpMsgIn, InType) FP_SNMP_TYPES(X, IcmpMsgOut, OutType) \
 	FP_SNMP_TYPES(X, Icmp6MsgIn, InType) FP_SNMP_TYPES(X, Icmp6MsgOut, OutType)
 

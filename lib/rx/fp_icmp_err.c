@@ -249,6 +249,23 @@ icmp_header(uint8_t *icmp, uint8_t type, uint8_t code, uint32_t info)
 	icmp[7] = (uint8_t)info;
 }
 
+/* The packet carries an ICMP error, a type past NR_ICMP_TYPES, or an ICMP
+ * header whose type cannot be read (__icmp_send's icmp_pointers check). */
+static bool
+icmp_error4(const struct fp_pkt *p, const uint8_t *orig)
+{
+	uint32_t off = (orig[0] & 0xfu) * 4;
+	uint8_t t;
+
+	if (orig[9] != IPPROTO_ICMP)
+		return false;
+	if (p->l2_len + off + 1 > p->seg || off + 1 > fp_get16(orig + 2))
+		return true;
+	t = orig[off];
+	return t > NR_ICMP_TYPES || t == 3 || t == 4 || t == 5 || t == 11 ||
+		t == 12;
+}
+
 static enum fp_edge
 send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 		uint32_t info, uint32_t len, enum fp_edge otherwise)
@@ -261,9 +278,11 @@ send4(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t type, uint8_t code,
 	uint16_t csum;
 
 	/* __icmp_send: never about a broadcast or multicast, nor a frame
-	 * not to our MAC, nor a fragment but the first */
+	 * not to our MAC, nor a fragment but the first, nor an ICMP error
+	 * (or a type it does not know, or cannot read) */
 	if (p->ip_cast != FP_CAST_UNICAST || p->l2_cast != FP_CAST_UNICAST ||
-			(fp_get16(orig + 6) & 0x1fff) != 0 || quote == 0)
+			(fp_get16(orig + 6) & 0x1fff) != 0 || quote == 0 ||
+			icmp_error4(p, orig))
 		return otherwise;
 	memcpy(src, orig + 16, 4);      /* from the address it was sent to */
 	memcpy(dst, orig + 12, 4);

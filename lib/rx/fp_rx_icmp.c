@@ -7,6 +7,7 @@
 #include "fp_rx.h"
 
 #define NR_ICMP_TYPES 18
+#define NR_ICMP_UNREACH 15
 #define ICMP_ECHOREPLY 0
 #define ICMP_DEST_UNREACH 3
 #define ICMP_SOURCE_QUENCH 4
@@ -72,18 +73,31 @@ fp_rx_icmp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	case ICMP_SOURCE_QUENCH:
 	case ICMP_TIME_EXCEEDED:
 	case ICMP_PARAMETERPROB: {
-		/* icmp_unreach: the quoted IP header and 8 bytes of what it
-		 * carried, else InErrors */
+		/* icmp_unreach: the quoted IP header (IHL 5 or more), else
+		 * InErrors; a destination unreachable code past 15 goes no
+		 * further; icmp_socket_deliver: 8 bytes past the quoted
+		 * header, else InErrors */
 		const uint8_t *q = icmp + 8;
 
-		if (data < 20 || fp_pkt_l4_seg(p) < 8 + 20 || (q[0] & 0xf) < 5 ||
-				data < (q[0] & 0xfu) * 4 + 8)
+		if (data < 20 || fp_pkt_l4_seg(p) < 8 + 20 || (q[0] & 0xf) < 5)
+			return in_error(ctx, p, FP_DROP_PKT_TOO_SMALL);
+		if (type == ICMP_DEST_UNREACH && icmp[1] > NR_ICMP_UNREACH)
+			return consumed(ctx);
+		if (data < (q[0] & 0xfu) * 4 + 8)
 			return in_error(ctx, p, FP_DROP_PKT_TOO_SMALL);
 		return consumed(ctx);
 	}
 	case ICMP_REDIRECT:
-		/* icmp_redirect: at least the quoted IP header */
-		if (data < 20)
+		/* icmp_redirect: at least the quoted IP header; then
+		 * icmp_socket_deliver's 8 bytes past it */
+		if (data < 20 || fp_pkt_l4_seg(p) < 8 + 20 ||
+				data < (icmp[8] & 0xfu) * 4 + 8)
+			return in_error(ctx, p, FP_DROP_PKT_TOO_SMALL);
+		return consumed(ctx);
+	case ICMP_TIMESTAMP:
+		/* icmp_timestamp: 4 bytes (the originate time) at least,
+		 * else InErrors; fastpath does not answer (docs/counters.md) */
+		if (data < 4)
 			return in_error(ctx, p, FP_DROP_PKT_TOO_SMALL);
 		return consumed(ctx);
 	case ICMP_ECHO:

@@ -86,6 +86,16 @@ csum_error:
  * and within the datagram, else a checksum error; the checksum covers the
  * pseudo header (with the datagram's whole length) and `coverage` bytes.
  */
+/* UDP_MIB_IGNOREDMULTI: the kernel counts it for UDP-Lite over IPv6 too,
+ * but /proc/net/snmp6 does not show it (snmp6_udplite6_list): only the
+ * IPv4 row has it */
+static void
+lite_ignored_multi(struct fp_proc_ctx *ctx, const struct fp_pkt *p)
+{
+	if (p->family == FP_AF_INET)
+		SNMP_INC(ctx, UdpLite, IgnoredMulti);
+}
+
 enum fp_edge
 fp_rx_udplite(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 {
@@ -111,7 +121,7 @@ fp_rx_udplite(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	 * its sum done on arrival (CHECKSUM_BREAK; partial coverage never) */
 	if (p->ip_cast != FP_CAST_UNICAST &&
 			(cov < p->l4_len || p->l4_len > CHECKSUM_BREAK)) {
-		LITE(ctx, p, IgnoredMulti);
+		lite_ignored_multi(ctx, p);
 		return fp_drop(p, FP_DROP_IGNORED_MULTI);
 	}
 	acc = p->family == FP_AF_INET ? fp_sum(p->src, 8, 0) :
@@ -125,7 +135,7 @@ fp_rx_udplite(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	if (fp_fold64(acc) != 0xffff)
 		goto csum_error;
 	if (p->ip_cast != FP_CAST_UNICAST) {
-		LITE(ctx, p, IgnoredMulti);
+		lite_ignored_multi(ctx, p);
 		return fp_drop(p, FP_DROP_IGNORED_MULTI);
 	}
 	if (fp_to_kernel(ctx))

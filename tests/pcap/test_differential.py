@@ -252,6 +252,19 @@ def specials():
     t.append(("udplite4/nocsum", eth4(pg.ipv4(SRC4, L4, 136, struct.pack("!HHHH", 1, 2, 0, 0)))))
     t.append(("icmp4/type42", eth4(pg.icmp4(SRC4, L4, 42, 0, bytes(12)))))
     t.append(("icmp4/unreach-short", eth4(pg.icmp4(SRC4, L4, 3, 1, bytes(4) + bytes(10)))))
+    q24 = pg.udp4(L4, SRC4, 9, 1000, b"quote")[:24]
+    # no error about an ICMP error (or an unknown type): __icmp_send
+    for typ in (3, 200):
+        t.append(("icmp4/bad-option-type%d" % typ,
+                  eth4(ip4_options(bytes([148, 2, 1, 0]),
+                                   pg.icmp4(SRC4, L4, typ, 1, bytes(4) + q24)[20:], proto=1))))
+    # icmp_redirect / icmp_socket_deliver: 8 bytes past the quoted header
+    t.append(("icmp4/redirect-short", eth4(pg.icmp4(SRC4, L4, 5, 1, pg.ip4("10.1.0.9") + q24[:24]))))
+    # icmp_unreach: a code past 15 goes no further, short quote or not
+    t.append(("icmp4/unreach-code20", eth4(pg.icmp4(SRC4, L4, 3, 20, bytes(4) + q24))))
+    # icmp_timestamp: fewer than 4 bytes after the header
+    t.append(("icmp4/timestamp-short", eth4(pg.icmp4(SRC4, L4, 13, 0, bytes(4) + bytes(2)))))
+    t.append(("udplite6/mcast-noport", eth6(udplite(SRC6, GROUP6, 0, True), MC6)))
     t.append(("icmp4/unreach-bcast", eth4(pg.icmp4(SRC4, "10.1.0.255", 3, 1, bytes(32)), BCAST)))
     t.append(("icmp4/echo-bcast", eth4(pg.icmp4(SRC4, "10.1.0.255", 8, 0, bytes(8)), BCAST)))
     t.append(("icmp6/unreach-short", eth6(pg.icmp6(SRC6, L6, 1, 4, bytes(4) + bytes(20)))))

@@ -89,9 +89,25 @@ def promtool_check(c, text):
            pt.returncode == 0 or (pt.returncode == 3 and findings and not other))
 
 
+def icmpmsg_lines(c):
+    """fastpath-stat snmp lays IcmpMsg out as icmpmsg_put does: 16 types
+    a header/value line pair (20 types seen: 16, then 4)."""
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("fpstat", STAT)
+    spec = importlib.util.spec_from_loader("fpstat", loader)
+    mod = importlib.util.module_from_spec(spec)
+    loader.exec_module(mod)
+    snmp = {"Icmp": {"InMsgs": 20}, "IcmpMsgIn": {"InType%d" % t: 1 for t in range(20)}}
+    lines = [l for l in mod.fmt_snmp(snmp).splitlines() if l.startswith("IcmpMsg:")]
+    c.eq("IcmpMsg: two header/value pairs of 16 and 4 types",
+         [len(l.split()) - 1 for l in lines], [16, 16, 4, 4])
+
+
 def subcommands():
     name = "stat"
     c = fr.Checker(name)
+    icmpmsg_lines(c)
     d = fr.workdir(name)
     p0, p1 = os.path.join(d, "q0.pcap"), os.path.join(d, "q1.pcap")
     pg.write_pcap(p0, Q0)

@@ -125,6 +125,17 @@ def errors():
     err6("incomplete6", pg.pad60(pg.eth(US, PEER, 0x86DD, pg.ipv6(
         "2001:db8::3", L6, 44, struct.pack("!BBHI", 17, 0, 1, 0x44) + bytes(4)))),
         4, 3, 0, ("Ip6.InReceives", "Ip6.ReasmReqds", "Ip6.InHdrErrors"))
+    # parameter problems, code 0 (erroneous header field), each from a
+    # sender of its own: a routing header (type 0) with segments left
+    # points at its type (unknown_rh: 40 + 2); a first fragment whose
+    # length is not a multiple of 8 at the payload length (4)
+    rh = bytes([17, 2, 0, 1, 0, 0, 0, 0]) + bytes(16)
+    err6("rh0 left 1", pg.pad60(pg.eth(US, PEER, 0x86DD, pg.ipv6(
+        "2001:db8::4", L6, 43, rh + pg.udp6("2001:db8::4", L6, 1, 9, b"r")[40:]))),
+        4, 0, 42, ("Ip6.InReceives", "Ip6.InHdrErrors"))
+    err6("fragment not 8", pg.pad60(pg.eth(US, PEER, 0x86DD, pg.ipv6(
+        "2001:db8::5", L6, 44, struct.pack("!BBHI", 17, 0, 1, 0x45) + bytes(12)))),
+        4, 0, 4, ("Ip6.InReceives", "Ip6.ReasmReqds", "Ip6.InHdrErrors"))
     # no route: another prefix; from our first IPv6 address
     err6("noroute6", udp6(9, b"elsewhere", dst="2001:db9::5"), 1, 0, 0,
          ("Ip6.InReceives", "Ip6.InNoRoutes"), src=pg.ip6(L6))
@@ -226,6 +237,20 @@ def ratelimit():
         c.eq("global: no host limited", s["OutRateLimitHost"], 0)
         cfg = r.stats["config"]
         c.eq("global: config", (cfg["icmp_msgs_per_sec"], cfg["icmp_msgs_burst"]), (5, 5))
+
+    # IPv6, one host, ratelimit6=1000 ms: icmpv6_xrlim_allow halves it
+    # for every 32 bits the route's prefix is shorter than /128, so on the
+    # /64 a token comes every 250 ms: 6 at once, then at most 4 a second
+    r, t = timed_run("icmp_ratelimit_host6", [udp6(7000 + i, b"rl6") for i in range(20)],
+                     APP + ["--icmp-errors", "on,ratelimit6=1000"])
+    c.eq("host6: exit status", r.rc, 0)
+    fr.check_invariants(c, r.stats)
+    if r.stats:
+        s = r.stats["snmp"]["Icmp6"]
+        sent, limited = s["OutDestUnreachs"], s["OutRateLimitHost"]
+        c.true("host6: 6 <= sent %d <= 6 + 4 x %.1f s" % (sent, t), 6 <= sent <= 6 + int(4 * t))
+        c.eq("host6: every other one limited", sent + limited, 20)
+        c.eq("host6: no global limit", r.stats["snmp"]["Icmp"]["OutRateLimitGlobal"], 0)
 
     # ratelimit=0: no per-host limit (inet_peer_xrlim_allow with timeout 0)
     r, _ = timed_run("icmp_ratelimit_zero", [udp4(7000 + i, b"rl0") for i in range(20)],

@@ -33,6 +33,16 @@ fp_rx_udp(struct fp_proc_ctx *ctx, struct fp_pkt *p)
 	id = fp_listen_lookup(t, p->family, p->dst, fp_get16(u + 2));
 
 	if (unlikely(p->ip_cast != FP_CAST_UNICAST)) {
+		/* __udp6_lib_mcast_deliver: a socket takes no zero checksum
+		 * (udp_get_no_check6_rx is off): nobody wants it, listener
+		 * or not, and the sum is no error (udp6_csum_init lets a
+		 * zero through, skb_checksum_init_zero_check) */
+		if (p->family == FP_AF_INET6 && u[6] == 0 && u[7] == 0) {
+			if (fp_to_kernel(ctx))
+				return FP_E_KERNEL;
+			UDP_INC(ctx, p, IgnoredMulti);
+			return fp_drop(p, FP_DROP_IGNORED_MULTI);
+		}
 		/* __udp4_lib_mcast_deliver: nobody wants it. udp4_csum_init
 		 * (skb_checksum_init) has checked a short datagram already:
 		 * up to CHECKSUM_BREAK bytes the sum is done at once */

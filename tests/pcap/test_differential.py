@@ -12,7 +12,8 @@ single frame. A divergence fails the test unless the frame's class is on
 the documented list (DIFFERENT, docs/counters.md).
 
   fixed    templates of every header fastpath parses and mutations of
-           their fields (the set CI runs)
+           their fields: IPv4, IPv6, the UDP, TCP, ICMP and ICMPv6
+           headers, VLAN tags (the set CI runs)
   random   FP_DIFF_SEED (default: time) and FP_DIFF_COUNT (default 2000)
            random mutations, for a longer run by hand
 """
@@ -371,12 +372,75 @@ def mutations6(cls, frame):
     return out
 
 
+def fix_l4(ip, v6):
+    """Recompute the upper-layer checksum of an IP packet (no IPv6
+    extension headers, no IPv4 options), after a field mutation."""
+    b = bytearray(ip)
+    hl, proto = (40, b[6]) if v6 else ((b[0] & 15) * 4, b[9])
+    tot = (40 + struct.unpack("!H", bytes(b[4:6]))[0]) if v6 else struct.unpack("!H", bytes(b[2:4]))[0]
+    at = {17: 6, 6: 16, 1: 2, 58: 2}.get(proto)
+    if at is None or hl + at + 2 > min(tot, len(b)):
+        return bytes(b)
+    seg = b[hl:tot]
+    seg[at:at + 2] = b"\0\0"
+    if proto == 1:
+        c = pg.csum(bytes(seg))
+    elif v6:
+        c = pg.csum(bytes(b[8:40]) + struct.pack("!IxxxB", len(seg), proto) + bytes(seg))
+    else:
+        c = pg.csum(bytes(b[12:20]) + struct.pack("!BBH", 0, proto, len(seg)) + bytes(seg))
+    if proto == 17 and c == 0:
+        c = 0xffff
+    seg[at:at + 2] = struct.pack("!H", c)
+    b[hl:tot] = seg
+    return bytes(b)
+
+
+def mutations_l4(cls, frame):
+    """Field mutations of the upper-layer header right after the fixed IP
+    header (UDP, TCP, ICMP, ICMPv6), the checksum recomputed unless it is
+    the field mutated; and, for UDP, VLAN tags in front (a priority tag,
+    two, another VLAN's id)."""
+    v6 = frame[12:14] == b"\x86\xdd"
+    ip = frame[14:]
+    hl, proto = (40, ip[6]) if v6 else ((ip[0] & 15) * 4, ip[9])
+    out = []
+
+    def put(name, off, val, fix=True):
+        b = bytearray(ip)
+        b[hl + off:hl + off + len(val)] = val
+        body = fix_l4(bytes(b), v6) if fix else bytes(b)
+        out.append(("%s/l4-%s" % (cls, name), frame[:14] + body))
+    if proto == 17:
+        ulen = struct.unpack("!H", ip[hl + 4:hl + 6])[0]
+        put("len-long", 4, struct.pack("!H", ulen + 1))
+        put("len-7", 4, struct.pack("!H", 7))
+        put("len-short", 4, struct.pack("!H", ulen - 1) if ulen > 8 else struct.pack("!H", 8))
+        put("csum-flip", 6, bytes([ip[hl + 6] ^ 0x5a]), fix=False)
+        put("csum-0", 6, b"\0\0", fix=False)
+        put("dport-0", 2, b"\0\0")
+        for name, tags in (("vlan0", [0]), ("vlan0-0", [0, 0]), ("vlan100", [100])):
+            l2 = frame[:12] + b"".join(struct.pack("!HH", 0x8100, t) for t in tags)
+            out.append(("%s/%s" % (cls, name), l2 + frame[12:]))
+    elif proto == 6:
+        put("doff4", 12, bytes([0x40]))
+        put("doff15", 12, bytes([0xF0]))
+        put("csum-flip", 16, bytes([ip[hl + 16] ^ 0x5a]), fix=False)
+        put("rst", 13, bytes([0x04]))
+    elif proto in (1, 58):
+        put("type200", 0, bytes([200]))
+        put("code255", 1, bytes([255]))
+        put("csum-flip", 2, bytes([ip[hl + 2] ^ 0x5a]), fix=False)
+    return out
+
+
 def fixed_set():
     frames = list(specials())
     for cls, f in templates():
         frames.append((cls, f))
         v6 = f[12:14] == b"\x86\xdd"
         frames.extend(mutations6(cls, f) if v6 else mutations4(cls, f))
+        frames.extend(mutations_l4(cls, f))
     return frames
 
 

@@ -174,7 +174,7 @@ apply(struct fp_proc_ctx *ctx, struct fp_pkt *p, uint8_t v,
 	}
 	if (v == FP_VERDICT_TAKEN) {
 		p->edge = FP_E_TAKEN;         /* delivered; not ours to free */
-		return true;
+		return false;                 /* counted by the caller */
 	}
 	if (v != FP_VERDICT_REPLY)
 		return false;                 /* an unknown verdict consumes */
@@ -228,17 +228,22 @@ map_views(uint16_t n)
  * were made in arrival order; with one listener they already are its
  * vector, else each listener's are gathered. Verdicts start as CONSUMED
  * (0) and are put back to 0 once applied, so most bursts only read them,
- * eight at a time. Returns how many datagrams were not simply delivered.
+ * eight at a time. Returns how many datagrams were not simply delivered;
+ * *taken counts those a handler took (they are delivered, and not freed).
  */
 static __rte_noinline uint32_t
 run_handlers(struct fp_proc_ctx *ctx, uint16_t n, uint16_t nv,
-		uint64_t listeners)
+		uint64_t listeners, uint16_t *taken)
 {
+	/* eight TAKEN verdicts: a ring's usual word */
+	const uint64_t taken8 = 0x0101010101010101ull * FP_VERDICT_TAKEN;
 	static __thread struct fp_dgram gathered[FP_BURST_MAX];
 	static __thread uint16_t gpk[FP_BURST_MAX];
 	const struct fp_listen_table *t = &ctx->conf->listen;
 	const bool several = (listeners & (listeners - 1)) != 0;
-	bool mapped = several;
+	/* every packet has a view, of one listener: view j is packet j */
+	const bool identity = !several && nv == n;
+	bool mapped = several || identity;
 	uint32_t other = 0;
 
 	if (several)
@@ -287,9 +292,18 @@ run_handlers(struct fp_proc_ctx *ctx, uint16_t n, uint16_t nv,
 				map_views(n);
 				mapped = true;
 			}
+			if (w == taken8 && k + 8 <= m) {
+				/* eight datagrams the handler owns now */
+				for (j = k; j < k + 8; j++)
+					pk[identity ? j : vp[j]].edge = FP_E_TAKEN;
+				memset(verdicts + k, FP_VERDICT_CONSUMED, 8);
+				*taken += 8;
+				continue;
+			}
 			for (j = k; j < RTE_MIN(m, (uint16_t)(k + 8)); j++)
 				if (verdicts[j] != FP_VERDICT_CONSUMED) {
-					other += apply(ctx, &pk[vp[j]],
+					*taken += verdicts[j] == FP_VERDICT_TAKEN;
+					other += apply(ctx, &pk[identity ? j : vp[j]],
 							verdicts[j], &v[j]);
 					verdicts[j] = FP_VERDICT_CONSUMED;
 				}
@@ -559,7 +573,7 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 		struct fp_burst *out)
 {
 	uint64_t fast_bytes = 0, slow_bytes = 0;
-	uint16_t i, nb_free = 0, fast = 0, nv = 0;
+	uint16_t i, nb_free = 0, fast = 0, nv = 0, taken = 0;
 	struct fp_dgram *vw = views;         /* a thread-local, addressed once */
 	struct take take = { .id = UINT_MAX };
 	uint32_t other = 0;      /* packets not simply one frame delivered */
@@ -641,13 +655,17 @@ fp_proc_burst(struct fp_proc_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 	take_switch(ctx, &take, UINT_MAX);
 	/* 2. the listeners' handlers, once per listener */
 	if (take.handlers != 0)
-		other += run_handlers(ctx, n, nv, take.handlers);
-	/* 3. every frame settled, in arrival order; in the common case every
-	 * one is a single frame delivered, and pkts[] already says so */
+		other += run_handlers(ctx, n, nv, take.handlers, &taken);
+	/* 3. every frame settled, in arrival order; in the common cases every
+	 * one is a single frame delivered, and pkts[] already says so, or
+	 * every one is a single frame a handler took (a ring's) */
 	i = 0;
-	if (other == 0) {
+	if (other == 0 && taken == 0) {
 		out->delivered = n;
 		nb_free = n;
+		i = n;
+	} else if (other == 0 && taken == n) {
+		out->delivered = n;
 		i = n;
 	}
 	for (; i < n; i++) {

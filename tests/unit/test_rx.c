@@ -1736,6 +1736,7 @@ static struct fp_dgram seen[8];
 static struct fp_dgram_batch seen_batch;
 static unsigned int nb_seen;
 static uint8_t script_verdict;
+static const uint8_t *script_verdicts;  /* per datagram, when not NULL */
 static int script_reply_len = -1;
 
 static void
@@ -1753,7 +1754,7 @@ script_burst(void *state, const void *conf, const struct fp_dgram_batch *b,
 		CU_ASSERT_EQUAL(verdicts[i], FP_VERDICT_CONSUMED);
 		if (nb_seen < RTE_DIM(seen))
 			seen[nb_seen++] = d[i];
-		verdicts[i] = script_verdict;
+		verdicts[i] = script_verdicts ? script_verdicts[i] : script_verdict;
 		counters[1] += d[i].len;
 		if (script_verdict == FP_VERDICT_REPLY && script_reply_len >= 0) {
 			memset(d[i].payload, 'r', (size_t)script_reply_len);
@@ -1974,6 +1975,77 @@ test_handler_verdicts(void)
 	CU_ASSERT_EQUAL(ls.listener[0].drops, 1);
 }
 
+/*
+ * Mixed verdicts in one burst of 32: which mbufs fastpath frees (those
+ * not TAKEN: exactly them), what it counts. first_other packets for a
+ * count listener come first (the views are then not the packets one for
+ * one); v[] gives the verdicts of the others.
+ */
+static void
+burst_verdicts(unsigned int first_other, const uint8_t *v)
+{
+	static struct tpkt many[32];
+	struct rte_mbuf *pkts[32];
+	unsigned int i, taken = 0, full = 0, freed_ok = 0, k;
+
+	fixture();
+	local("10.1.0.1");
+	script_listener("9=plugin,path=unit");
+	listen_on("10=count");
+	script_verdicts = v;
+	for (i = 0; i < 32; i++) {
+		tpkt_init(&many[i]);
+		pb_eth(&many[i], T_MAC_US, 0x0800);
+		pb_ip4(&many[i], "10.0.0.2", "10.1.0.1", 17);
+		pb_udp(&many[i], 5555, i < first_other ? 10 : 9);
+		pb_bytes(&many[i], "0123456789abcdefgh", 18);
+		pb_finish(&many[i]);
+		pkts[i] = &many[i].m;
+		if (i >= first_other) {
+			taken += v[i - first_other] == FP_VERDICT_TAKEN;
+			full += v[i - first_other] == FP_VERDICT_DROP_FULL;
+		}
+	}
+	fp_proc_burst(&ctx, pkts, 32, &out);
+	script_verdicts = NULL;
+	CU_ASSERT_EQUAL(out.nb_free, 32 - taken);
+	CU_ASSERT_EQUAL(out.delivered, 32 - full);
+	CU_ASSERT_EQUAL(out.drops, full);
+	CU_ASSERT_EQUAL(DROPS(SOCKET_RCVBUFF), full);
+	CU_ASSERT_EQUAL(SNMP(Udp, RcvbufErrors), full);
+	CU_ASSERT_EQUAL(ls.listener[0].drops, full);
+	CU_ASSERT_EQUAL(ls.listener[0].datagrams, 32 - first_other - full);
+	CU_ASSERT_EQUAL(ls.listener[1].datagrams, first_other);
+	/* the mbufs to free are those not taken, each once, in order */
+	for (i = 0, k = 0; i < 32 && k < out.nb_free; i++)
+		if (i < first_other || v[i - first_other] != FP_VERDICT_TAKEN)
+			freed_ok += pkts[k++] == &many[i].m;
+	CU_ASSERT_EQUAL(freed_ok, 32 - taken);
+}
+
+/* A ring's bursts: taken whole, or taken up to the ring's room and the
+ * rest a full socket buffer, at any point of a group of eight. */
+static void
+test_handler_burst_verdicts(void)
+{
+	uint8_t v[32];
+	unsigned int i;
+
+	memset(v, FP_VERDICT_TAKEN, sizeof(v));
+	burst_verdicts(0, v);                        /* all taken */
+	for (i = 20; i < 32; i++)
+		v[i] = FP_VERDICT_DROP_FULL;
+	burst_verdicts(0, v);                        /* 20 taken, 12 full */
+	burst_verdicts(4, v);                        /* after 4 for count */
+	memset(v, FP_VERDICT_DROP_FULL, sizeof(v));
+	burst_verdicts(0, v);                        /* none fits */
+	for (i = 0; i < 32; i++)
+		v[i] = i % 3 == 0 ? FP_VERDICT_TAKEN :
+			i % 3 == 1 ? FP_VERDICT_CONSUMED : FP_VERDICT_DROP_FULL;
+	burst_verdicts(0, v);                        /* mixed */
+	burst_verdicts(7, v);
+}
+
 /* --exception: what goes to the kernel, what fastpath keeps, and what it
  * still drops; the "not for me" counters stay for the kernel to move. */
 static void
@@ -2108,6 +2180,7 @@ unit_register_rx(void)
 		{ "seq: eviction at and beyond capacity", test_seq_eviction },
 		{ "handlers: the datagram views", test_handler_views },
 		{ "handlers: verdicts and their counters", test_handler_verdicts },
+		{ "handlers: mixed verdicts in a burst", test_handler_burst_verdicts },
 		{ "exception path: what goes to the kernel", test_exception },
 		{ NULL, NULL },
 	};

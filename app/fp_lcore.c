@@ -157,6 +157,7 @@ fp_lcores_plan(struct fp_app *a, char *err, size_t errlen)
 		if (lc == NULL)
 			continue;
 		for (i = 0; i < a->rx.listen.n; i++) {
+			lc->rings |= a->rx.listen.l[i].action == FP_ACT_RING;
 			if (a->rx.listen.l[i].action != FP_ACT_SEQ)
 				continue;
 			lc->proc.hstate[i] = rte_zmalloc_socket("fp_seq",

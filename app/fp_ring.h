@@ -22,9 +22,12 @@ struct fp_ring_status {
 	uint64_t attaches;
 };
 
-/* Before any port starts: the rings, their memzones and the mbuf field;
- * the listeners' handler. -EINVAL (one line) for a --no-huge run. */
+/* Before the lcores are planned: the listeners' handler and lock file.
+ * -EINVAL (one line) for a --no-huge run. */
 int fp_rings_setup(struct fp_app *a, char *err, size_t errlen);
+/* Once the lcores are planned, before any port starts: the rings (single
+ * producer when one lcore polls) and their memzones. */
+int fp_rings_create(struct fp_app *a, char *err, size_t errlen);
 /* l's ring status (a dead consumer is detected here; name for the log);
  * false when l is not a ring listener. */
 bool fp_ring_read(const struct fp_listener *l, const char *name,
@@ -34,6 +37,11 @@ bool fp_ring_read(const struct fp_listener *l, const char *name,
 struct fp_listen_table;
 int fp_rings_eal_args(const struct fp_listen_table *t, int argc, char **argv,
 		char *err, size_t errlen);
+/* On an lcore (its handlers' states), after each poll pass (now: its
+ * TSC): publish the datagrams it staged for rings when its queues are
+ * drained (no full burst in the pass) or the oldest waited long enough;
+ * and with drained before it stops. */
+void fp_rings_flush(void *const *hstate, bool drained, uint64_t now);
 /* Look for dead consumers (from housekeeping, once a second). */
 void fp_rings_check(struct fp_app *a);
 /* After the lcores stopped: tell consumers, wait up to 2 s for them to

@@ -152,6 +152,8 @@ fp_worker_main(void *arg)
 	FP_LOG(INFO, "lcore %u polls %u queue(s)", lc->id, lc->nb_q);
 	prev = rte_rdtsc();
 	for (;;) {
+		bool full = false;      /* a queue may hold more right now */
+
 		for (k = 0; k < lc->nb_q; k++) {
 			const struct fp_lcore_queue *q = &lc->q[k];
 			struct fp_queue_stats *s = &lc->qstats[k];
@@ -164,6 +166,7 @@ fp_worker_main(void *arg)
 			__atomic_store_n(&s->inflight, burst, __ATOMIC_RELAXED);
 			rte_atomic_thread_fence(__ATOMIC_RELEASE);
 			n = rte_eth_rx_burst(q->port, q->queue, pkts, burst);
+			full |= n == burst;
 			if (n == 0) {
 				__atomic_store_n(&s->inflight, 0, __ATOMIC_RELAXED);
 				now = rte_rdtsc();
@@ -188,6 +191,11 @@ fp_worker_main(void *arg)
 			publish(s, n, burst, &out, now - prev);
 			prev = now;
 		}
+		/* what waits for a ring's consumer goes once no queue has
+		 * more at once, or once it waited (ring listeners' lcores
+		 * gather a few bursts) */
+		if (lc->rings)
+			fp_rings_flush(lc->proc.hstate, !full, prev);
 		if (unlikely(++loops % CONTROL_LOOPS == 0)) {
 			FP_STAT_ADD(lc->lstats.loops, CONTROL_LOOPS);
 			if (fp_app_quitting())
@@ -200,6 +208,8 @@ fp_worker_main(void *arg)
 				control_tick(prev);
 		}
 	}
+	if (lc->rings)
+		fp_rings_flush(lc->proc.hstate, true, prev);
 	FP_STAT_ADD(lc->lstats.loops, loops % CONTROL_LOOPS);
 	FP_LOG(INFO, "lcore %u stopped after %llu loops", lc->id,
 		(unsigned long long)loops);

@@ -129,6 +129,8 @@ start(char *err, size_t errlen)
 	if (rc == 0)
 		rc = fp_lcores_plan(&fp_app, err, errlen);
 	if (rc == 0)
+		rc = fp_rings_create(&fp_app, err, errlen);
+	if (rc == 0)
 		rc = fp_exception_plan(&fp_app, err, errlen);
 	if (rc == 0)
 		rc = fp_frag_setup(&fp_app, err, errlen);

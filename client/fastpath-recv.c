@@ -36,13 +36,16 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: fastpath-recv [-f PREFIX] [-n COUNT] [-t SECONDS] [-q]\n"
+		"usage: fastpath-recv [-f PREFIX] [-n COUNT] [-t SECONDS] [-q] [-p USEC]\n"
 		"                     [-s OFFSET,SIZE] [-w FILE] [-o lines|len] NAME\n"
 		"Read fastpath's ring listener NAME (--listen PORT=ring,name=NAME).\n"
 		"  -f PREFIX   fastpath's --file-prefix (default: fastpath)\n"
 		"  -n COUNT    stop after COUNT datagrams\n"
 		"  -t SECONDS  stop after SECONDS\n"
 		"  -q          no per-second line (the totals still end the run)\n"
+		"  -p USEC     busy-poll: once the ring is empty, keep polling for USEC\n"
+		"              microseconds before sleeping between polls (default 0:\n"
+		"              sleep at once, 20 us a poll); a CPU at 100%% under load\n"
 		"  -s OFF,SIZE sequence numbers: SIZE (4 or 8) bytes, big-endian, at\n"
 		"              payload offset OFF, per source: gaps and lost\n"
 		"  -w FILE     write the datagrams' frames to a pcap file\n"
@@ -170,7 +173,7 @@ main(int argc, char **argv)
 {
 	const char *prefix = "fastpath", *wpath = NULL, *name;
 	unsigned long long count = 0, total = 0, bytes = 0, last_total = 0, polls = 0;
-	double seconds = 0, start, last;
+	double seconds = 0, start, last, idle_since = 0, busy = 0;
 	int quiet = 0, out = 0, c;
 	struct seqstat *seq = NULL;
 	struct fp_dgram d[BURST];
@@ -178,12 +181,24 @@ main(int argc, char **argv)
 	struct fp_recv *r;
 	char err[256];
 
-	while ((c = getopt(argc, argv, "f:n:t:qs:w:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "f:n:t:qp:s:w:o:h")) != -1) {
 		switch (c) {
 		case 'f': prefix = optarg; break;
 		case 'n': count = strtoull(optarg, NULL, 10); break;
 		case 't': seconds = atof(optarg); break;
 		case 'q': quiet = 1; break;
+		case 'p': {
+			char *end;
+			unsigned long us = strtoul(optarg, &end, 10);
+
+			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' ||
+					us > 10000000) {
+				fprintf(stderr, "fastpath-recv: -p: expected microseconds, 0 to 10000000\n");
+				return 2;
+			}
+			busy = us / 1e6;
+			break;
+		}
 		case 's': {
 			unsigned int off, size;
 
@@ -255,12 +270,20 @@ main(int argc, char **argv)
 		}
 		fp_recv_release(r, d, n);
 		total += n;
-		if (n == 0)
-			usleep(20);
 		/* the clock: on an empty poll, or every 64 bursts */
-		if (n != 0 && ++polls % 64 != 0)
-			continue;
+		if (n != 0) {
+			idle_since = 0;
+			if (++polls % 64 != 0)
+				continue;
+		}
 		t = now_s();
+		if (n == 0) {
+			/* empty: poll on for -p, then sleep between polls */
+			if (idle_since == 0)
+				idle_since = t;
+			if (t - idle_since >= busy)
+				usleep(20);
+		}
 		if (seconds > 0 && t - start >= seconds)
 			break;
 		if (t - last >= 1.0) {

@@ -19,8 +19,6 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
-#include <rte_mbuf_dyn.h>
-#include <rte_prefetch.h>
 #include <rte_memzone.h>
 #include <rte_ring.h>
 
@@ -31,9 +29,9 @@
 #define RELEASE_BATCH 64
 
 struct fp_recv {
-	struct rte_ring *ring;
+	struct rte_ring *ring;    /* datagrams from fastpath */
+	struct rte_ring *back;    /* mbufs given back */
 	struct fp_ring_shared *sh;
-	int meta_off;
 	int lock_fd;              /* held (flock) while attached */
 	int32_t pid;
 	uint64_t taken;           /* this consumer's, for fp_recv_held */
@@ -115,6 +113,20 @@ take_slot(struct fp_recv *r, const char *lock_path, int32_t *other)
 		}
 		usleep(2000);
 	}
+	if (__atomic_load_n(&r->sh->closing, __ATOMIC_ACQUIRE)) {
+		/* fastpath began to stop before the lock was ours: it may be
+		 * draining the ring itself */
+		close(r->lock_fd);
+		r->lock_fd = -1;
+		errno = ESHUTDOWN;
+		return -1;
+	}
+	/* a consumer killed inside a dequeue or a give-back left a head
+	 * moved without its tail: the lock makes this the only consumer,
+	 * undo it (the dequeue's slots are read again; a half-written
+	 * give-back is lost, as the dead's other mbufs, counted below) */
+	__atomic_store_n(&r->ring->cons.head, r->ring->cons.tail, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->back->prod.head, r->back->prod.tail, __ATOMIC_RELEASE);
 	cur = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
 	if (cur != 0) {
 		uint32_t held = __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE) -
@@ -136,8 +148,8 @@ struct fp_recv *
 fp_recv_open(const char *file_prefix, const char *name, char *err,
 		size_t errlen)
 {
-	char rn[RTE_RING_NAMESIZE], mn[RTE_MEMZONE_NAMESIZE], lock[PATH_MAX];
-	struct rte_mbuf_dynfield field;
+	char rn[RTE_RING_NAMESIZE], bn[RTE_RING_NAMESIZE];
+	char mn[RTE_MEMZONE_NAMESIZE], lock[PATH_MAX];
 	const struct rte_memzone *mz;
 	struct fp_recv *r;
 	int32_t other = 0;
@@ -148,13 +160,15 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 	if (eal_attach(file_prefix, err, errlen) != 0)
 		return NULL;
 	snprintf(rn, sizeof(rn), FP_RING_PREFIX "%s", name);
+	snprintf(bn, sizeof(bn), FP_RING_BACK_PREFIX "%s", name);
 	snprintf(mn, sizeof(mn), FP_RING_MZ_PREFIX "%s", name);
 	mz = rte_memzone_lookup(mn);
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return fail(err, errlen, "out of memory");
 	r->ring = rte_ring_lookup(rn);
-	if (mz == NULL || r->ring == NULL) {
+	r->back = rte_ring_lookup(bn);
+	if (mz == NULL || r->ring == NULL || r->back == NULL) {
 		free(r);
 		return fail(err, errlen,
 			"fastpath (file prefix %s) has no ring listener named %s",
@@ -162,10 +176,8 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 	}
 	r->sh = mz->addr;
 	r->lock_fd = -1;
-	r->meta_off = rte_mbuf_dynfield_lookup(FP_RING_DYNFIELD, &field);
 	if (__atomic_load_n(&r->sh->magic, __ATOMIC_ACQUIRE) != FP_RING_MAGIC ||
-			r->sh->meta_size != sizeof(struct fp_ring_meta) ||
-			r->meta_off < 0 || field.size != sizeof(struct fp_ring_meta)) {
+			r->sh->slot_size != sizeof(struct fp_ring_slot)) {
 		free(r);
 		return fail(err, errlen,
 			"ring %s: not set up by a fastpath of this version", name);
@@ -179,6 +191,8 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 		rte_eal_get_runtime_dir(), name);
 	if (take_slot(r, lock, &other) != 0) {
 		free(r);
+		if (other == 0 && errno == ESHUTDOWN)
+			return fail(err, errlen, "fastpath is stopping: ring %s closed", name);
 		if (other == 0)
 			return fail(err, errlen, "ring %s: cannot take its lock %s: %s",
 				name, lock, strerror(errno));
@@ -191,41 +205,29 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 	return r;
 }
 
-/* One chunk of at most RELEASE_BATCH. */
+/* One chunk of at most RELEASE_BATCH: views from the slots alone. */
 static unsigned int
 burst(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 {
-	struct rte_mbuf *m[RELEASE_BATCH];
+	struct fp_ring_slot s[RELEASE_BATCH];
 	unsigned int i, k;
 
-	k = rte_ring_dequeue_burst(r->ring, (void **)m, n, NULL);
-	/* the mbufs come from fastpath's CPU: ask for both header lines of
-	 * all of them before reading the first */
+	k = rte_ring_dequeue_burst_elem(r->ring, s, sizeof(s[0]), n, NULL);
 	for (i = 0; i < k; i++) {
-		rte_prefetch0(m[i]);
-		rte_prefetch0(RTE_PTR_ADD(m[i], RTE_CACHE_LINE_SIZE));
-	}
-	for (i = 0; i < k; i++) {
-		const struct fp_ring_meta *x = RTE_MBUF_DYNFIELD(m[i], r->meta_off,
-				const struct fp_ring_meta *);
-		uint8_t *l2 = rte_pktmbuf_mtod(m[i], uint8_t *);
-		const uint8_t *ip = l2 + x->l3_off;
-		uint32_t in_seg = m[i]->data_len - x->payload_off;
+		const uint8_t *ip = s[i].frame + s[i].l3_off;
 
-		/* from the mbuf alone: the frame's lines stay unread until
-		 * the consumer reads its payload */
 		memset(&d[i], 0, sizeof(d[i]));
-		d[i].payload = l2 + x->payload_off;
-		d[i].len = x->len;
-		d[i].seg_len = in_seg < d[i].len ? in_seg : d[i].len;
-		d[i].src = x->family == 4 ? ip + 12 : ip + 8;
-		d[i].dst = x->family == 4 ? ip + 16 : ip + 24;
-		d[i].sport = x->sport;
-		d[i].dport = x->dport;
-		d[i].family = x->family;
-		d[i].cast = x->cast;
-		d[i].frames = x->frames;
-		d[i].mbuf = m[i];
+		d[i].payload = s[i].frame + s[i].payload_off;
+		d[i].len = s[i].len;
+		d[i].seg_len = s[i].seg_len;
+		d[i].src = s[i].family == 4 ? ip + 12 : ip + 8;
+		d[i].dst = s[i].family == 4 ? ip + 16 : ip + 24;
+		d[i].sport = s[i].sport;
+		d[i].dport = s[i].dport;
+		d[i].family = s[i].family;
+		d[i].cast = s[i].cast;
+		d[i].frames = s[i].frames;
+		d[i].mbuf = s[i].mbuf;
 	}
 	return k;
 }
@@ -246,28 +248,25 @@ fp_recv_burst(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 	return got;
 }
 
-/* Segments back to their pools without a per-lcore cache (the lcore id
- * of this process may be another's too), in batches per pool. */
-void
-fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
+/* Free n mbufs (and their segments) into their pools' common rings,
+ * never into a per-lcore cache: this process's lcore id may be another's
+ * too. */
+static void
+free_uncached(struct rte_mbuf *const *mbufs, unsigned int n)
 {
-	void *batch[RELEASE_BATCH];
+	void *batch[64];
 	struct rte_mempool *pool = NULL;
-	unsigned int i, nb = 0, back = 0;
+	unsigned int i, nb = 0;
 
 	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m = d[i].mbuf, *next;
+		struct rte_mbuf *m, *next;
 
-		if (m == NULL)
-			continue;           /* released already */
-		back++;
-
-		for (; m != NULL; m = next) {
+		for (m = mbufs[i]; m != NULL; m = next) {
 			next = m->next;
 			m = rte_pktmbuf_prefree_seg(m);
 			if (m == NULL)
 				continue;
-			if (m->pool != pool || nb == RELEASE_BATCH) {
+			if (m->pool != pool || nb == RTE_DIM(batch)) {
 				if (nb != 0)
 					rte_mempool_generic_put(pool, batch, nb, NULL);
 				pool = m->pool;
@@ -275,15 +274,36 @@ fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 			}
 			batch[nb++] = m;
 		}
-		d[i].mbuf = NULL;
 	}
 	if (nb != 0)
 		rte_mempool_generic_put(pool, batch, nb, NULL);
-	/* counted after the mbufs are back: a consumer killed in between
-	 * leaves them counted held, though in the pool (at most a burst) */
-	r->released += back;
-	r->mine += back;
-	__atomic_store_n(&r->sh->released, r->released, __ATOMIC_RELEASE);
+}
+
+/* Back to fastpath on the return ring, whose lcores free them into
+ * their caches; what does not fit, into the pools directly (without a
+ * per-lcore cache: this process's lcore id may be another's too). */
+void
+fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
+{
+	struct rte_mbuf *batch[RELEASE_BATCH];
+	unsigned int i = 0, nb, k;
+
+	while (i < n) {
+		for (nb = 0; i < n && nb < RELEASE_BATCH; i++)
+			if (d[i].mbuf != NULL) {    /* NULL: released already */
+				batch[nb++] = d[i].mbuf;
+				d[i].mbuf = NULL;
+			}
+		k = rte_ring_enqueue_burst(r->back, (void **)batch, nb, NULL);
+		if (k < nb)
+			free_uncached(batch + k, nb - k);
+		/* counted after the mbufs are back: a consumer killed in
+		 * between leaves them counted held, though back (at most
+		 * this chunk) */
+		r->released += nb;
+		r->mine += nb;
+		__atomic_store_n(&r->sh->released, r->released, __ATOMIC_RELEASE);
+	}
 }
 
 int

@@ -63,19 +63,25 @@ class Primary:
     short directory: DPDK 22.11 secondaries fail to attach to a vdev with
     a long argument string)."""
 
-    def __init__(self, name, frames, listen, infinite=False):
+    def __init__(self, name, frames, listen, infinite=False, queues=None, lcores=None):
+        """frames: one rx queue's; or queues: a list of frames per rx
+        queue, with lcores the EAL's --lcores for them."""
         self.name = name
         self.dir = tempfile.mkdtemp(prefix="fpr")
-        pcap = os.path.join(self.dir, "u.pcap")
-        pg.write_pcap(pcap, frames)
         self.stats_path = os.path.join(fr.workdir(name), "stats.json")
         if os.path.exists(self.stats_path):
             os.unlink(self.stats_path)
-        vdev = "net_pcap0,rx_pcap=%s%s" % (pcap, ",infinite_rx=1" if infinite else "")
+        vdev = "net_pcap0"
+        for q, qframes in enumerate(queues or [frames]):
+            pcap = os.path.join(self.dir, "u%d.pcap" % q)
+            pg.write_pcap(pcap, qframes)
+            vdev += ",rx_pcap=" + pcap
+        vdev += ",infinite_rx=1" if infinite else ""
         args = []
         for l in listen:
             args += ["--listen", l]
-        cmd = [fr.BINARY, "--no-pci", "-l", "0,1", "-m", "256", "--file-prefix",
+        lc = ["--lcores", lcores] if lcores else ["-l", "0,1"]
+        cmd = [fr.BINARY, "--no-pci"] + lc + ["-m", "256", "--file-prefix",
                fr.prefix(name), "--base-virtaddr", "0x200000000000",
                "--log-level", "lib.eal:warning", "--vdev", vdev, "--"] + args + \
             ["--stats-json", self.stats_path]
@@ -101,7 +107,12 @@ class Primary:
                                 stdout=kw.get("stdout", subprocess.PIPE),
                                 stderr=subprocess.PIPE, env=CONSUMER_ENV)
 
-    def stop(self):
+    def stop(self, kill=None):
+        """Stop fastpath (a consumer process kill, if any, is killed
+        first); its exit status, final stats and stderr."""
+        if kill is not None:
+            kill.kill()
+            kill.communicate()
         self.proc.send_signal(signal.SIGTERM)
         try:
             out, err = self.proc.communicate(timeout=30)
@@ -192,10 +203,50 @@ def deliver(name, c):
 
 
 @with_hugepages
+def two_lcores(name, c):
+    # two lcores put on one ring (it is then multi-producer: no staging),
+    # each from its own queue; the consumer gets every datagram once, and
+    # each queue's in the order it arrived
+    n = 2000
+    q0 = [frame(i) for i in range(0, n, 2)]
+    q1 = [frame(i) for i in range(1, n, 2)]
+    p = Primary(name, None, ["9=ring,name=two,size=4096"], queues=[q0, q1],
+                lcores="0@0,1@1,2@1")
+    try:
+        c.true("fastpath up", p.up())
+        r = p.recv("-n", str(n), "-q", "-o", "len", "two")
+        out, err = r.communicate(timeout=60)
+        c.eq("consumer status: %s" % err.decode()[-200:], r.returncode, 0)
+        got, whole = read_len_prefixed(out)
+        c.true("the stream is whole length-prefixed records", whole)
+        c.eq("every payload exactly once, byte for byte", sorted(got),
+             sorted(payload(i) for i in range(n)))
+        ids = [int(g[5:11]) for g in got]
+        c.eq("queue 0's datagrams in their order", [i for i in ids if i % 2 == 0],
+             list(range(0, n, 2)))
+        c.eq("queue 1's datagrams in their order", [i for i in ids if i % 2 == 1],
+             list(range(1, n, 2)))
+        u = p.udp()["0"]
+        c.eq("every mbuf given back", u["consumer_released"], n)
+    finally:
+        rc, stats, err = p.stop()
+    c.eq("fastpath exit status: %s" % err[-300:], rc, 0)
+    if stats:
+        c.eq("Udp RcvbufErrors", stats["snmp"]["Udp"]["RcvbufErrors"], 0)
+        c.eq("both lcores delivered", sorted(l["packets"] > 0 for l in
+                                             stats["lcores"].values()), [True, True])
+        c.eq("every mbuf back in the pool at exit",
+             sum(m["in_use"] for m in stats["mempools"].values()), 0)
+    return c.done()
+
+
+@with_hugepages
 def full(name, c):
     n, other, size, n6 = 1000, 300, 64, 100
-    frames = [frame(i) for i in range(n)] + [frame(i, dport=10) for i in range(other)] + \
-        [frame6(i) for i in range(n6)]
+    # 20 for the other listener first: the ring fills in the middle of a
+    # burst of 32, after whole groups of eight taken
+    frames = [frame(i, dport=10) for i in range(20)] + [frame(i) for i in range(n)] + \
+        [frame(i, dport=10) for i in range(20, other)] + [frame6(i) for i in range(n6)]
     p = Primary(name, frames, ["9=ring,name=small,size=%d" % size, "10=count"])
     try:
         c.true("fastpath up", p.up())
@@ -229,6 +280,40 @@ def full(name, c):
         c.eq("IPv6: Udp6 RcvbufErrors and InErrors", (s6["RcvbufErrors"], s6["InErrors"]),
              (n6, n6))
         c.eq("drop reason SOCKET_RCVBUFF", stats["drops"]["SOCKET_RCVBUFF"], n + n6 - size)
+    return c.done()
+
+
+@with_hugepages
+def small_load(name, c):
+    # a ring of 64 under a source that never pauses (every burst full,
+    # so a pass never finds its queue drained): what the lcore gathers
+    # must reach the consumer, and far more often than its housekeeping
+    # runs (every 256 passes)
+    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=s,size=64"],
+                infinite=True)
+    r = None
+    try:
+        c.true("fastpath up", p.up())
+        r = p.recv("-q", "-p", "10000000", "s", stdout=subprocess.DEVNULL)
+        c.true("consumer receiving", fr.wait_for(
+            lambda: p.udp()["0"]["consumer_dequeued"] > 1000, 20, 0.05))
+
+        def sample():
+            lc = fr.telemetry(name, "/fastpath/lcores")["/fastpath/lcores"]
+            return p.udp()["0"]["consumer_dequeued"], sum(v["loops"] for v in lc.values())
+        d0, l0 = sample()
+        time.sleep(1.0)
+        d1, l1 = sample()
+        ticks = (l1 - l0) / 256.0
+        c.true("more than 64 a housekeeping tick reach the consumer: %d datagrams, "
+               "%.0f ticks" % (d1 - d0, ticks), d1 - d0 > 2 * 64 * ticks)
+    finally:
+        rc, stats, err = p.stop(kill=r)
+    c.eq("fastpath exit status", rc, 0)
+    if stats:
+        u = stats["udp"]["0"]
+        c.eq("the listener's drops are RcvbufErrors", stats["snmp"]["Udp"]["RcvbufErrors"],
+             u["drops"])
     return c.done()
 
 
@@ -311,10 +396,7 @@ def consumer_killed(name, c):
         c.eq("a new consumer attaches after the death: %s" % err.decode()[-200:],
              again.returncode, 0)
     finally:
-        if r is not None:
-            r.kill()
-            r.communicate()
-        rc, stats, err = p.stop()
+        rc, stats, err = p.stop(kill=r)
     c.eq("fastpath exit status", rc, 0)
     if stats:
         u = stats["udp"]["0"]
@@ -363,10 +445,7 @@ def pid_namespace(name, c):
                                capture_output=True, text=True, timeout=60, env=CONSUMER_ENV)
         c.eq("a new consumer attaches: %s" % again.stderr[-200:], again.returncode, 0)
     finally:
-        if r is not None:
-            r.kill()
-            r.communicate()
-        rc, stats, err = p.stop()
+        rc, stats, err = p.stop(kill=r)
     c.eq("fastpath exit status", rc, 0)
     return c.done()
 
@@ -526,7 +605,8 @@ def bad_input():
 
 
 if __name__ == "__main__":
-    fr.main({"deliver": deliver, "full": full, "backpressure": backpressure,
+    fr.main({"deliver": deliver, "two_lcores": two_lcores, "full": full,
+             "small_load": small_load, "backpressure": backpressure,
              "consumer_killed": consumer_killed, "pid_namespace": pid_namespace,
              "out_of_tree": out_of_tree,
              "bad_input": bad_input})

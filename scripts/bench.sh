@@ -20,26 +20,33 @@
 # ring listener read by fastpath-recv on the other CPU (the main lcore's,
 # which only sleeps): the consumer's rate (datagrams it took off the ring
 # per second) against count's, and the ring's drops per second (the
-# ring's size: RING_SIZE, default 16384).
+# ring's size: RING_SIZE, default 65536; fastpath-recv busy-polls for
+# RECV_POLL microseconds, default 100, before it sleeps: -p). With -P
+# CYCLES each -R run also runs the ring listener with fastpath slowed by
+# --cost-cycles CYCLES a packet, a source paced below the consumer's rate:
+# its drops should be 0.
 #
-#   scripts/bench.sh [-d SECONDS] [-r RUNS] [-n] [-p | -R]
+#   scripts/bench.sh [-d SECONDS] [-r RUNS] [-n] [-p | -R [-P CYCLES]]
 #                    (-n: --no-huge, -p: the handler pair, -R: the ring pair)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 DURATION=5
 RUNS=3
+RECV_POLL=${RECV_POLL:-100}
 NOHUGE=0
 PAIR=0
 RING=0
-while getopts "d:r:npR" o; do
+PACE=0
+while getopts "d:r:npRP:" o; do
     case $o in
         d) DURATION=$OPTARG ;;
         r) RUNS=$OPTARG ;;
         n) NOHUGE=1 ;;
         p) PAIR=1 ;;
         R) RING=1 ;;
-        *) echo "usage: $0 [-d SECONDS] [-r RUNS] [-n] [-p | -R]" >&2; exit 2 ;;
+        P) PACE=$OPTARG ;;
+        *) echo "usage: $0 [-d SECONDS] [-r RUNS] [-n] [-p | -R [-P CYCLES]]" >&2; exit 2 ;;
     esac
 done
 
@@ -63,9 +70,9 @@ EAL="--no-pci -l 0,1 $FP_MEM_ARGS --log-level lib.eal:warning --log-level lib.te
 # measure PREFIX [ring]: over DURATION s, after 1 s of warm-up, the
 # port's ipackets rate and fastpath's cycles per packet ("mpps [cpp]");
 # with "ring", ring listener 0's consumer rate and the ring's drops, in
-# Mpps, once a consumer is attached ("mpps drops").
+# Mpps and in all, once a consumer is attached ("mpps drops-mpps drops").
 measure() {
-    python3 - "$1" "$DURATION" "${2:-port}" <<'PY'
+    taskset -c "${MEASURE_CPU:-0-1}" python3 - "$1" "$DURATION" "${2:-port}" <<'PY'
 import importlib.machinery, os, sys, time
 stat = importlib.machinery.SourceFileLoader(
     "fastpath_stat", os.path.join(os.environ["FP_ROOT"], "scripts", "fastpath-stat")).load_module()
@@ -92,7 +99,7 @@ time.sleep(duration)
 t1, p1, x1 = sample()
 out = "%.3f" % ((p1 - p0) / (t1 - t0) / 1e6)
 if mode == "ring":
-    out += " %.3f" % ((x1 - x0) / (t1 - t0) / 1e6)
+    out += " %.3f %d" % ((x1 - x0) / (t1 - t0) / 1e6, x1 - x0)
 elif lc0:
     lc1 = c.query("/fastpath/lcores")
     busy = sum(v["busy_cycles"] for v in lc1.values()) - sum(v["busy_cycles"] for v in lc0.values())
@@ -103,19 +110,22 @@ c.close()
 PY
 }
 
+# run_ring RUN [FASTPATH_ARGS...]
 run_ring() {
     local prefix=fpbench_ring_$1
+    shift
     # the consumer maps fastpath's hugepage files: they must stay linked
     # shellcheck disable=SC2086
     "$FP_BUILD/app/fastpath" ${EAL/--huge-unlink/} --file-prefix "$prefix" -- \
-        --listen 9=ring,name=bench,size=${RING_SIZE:-16384} >"$WORK/fp.log" 2>&1 &
+        --listen 9=ring,name=bench,size=${RING_SIZE:-65536} "$@" >"$WORK/fp.log" 2>&1 &
     local pid=$! i
     for i in $(seq 1 300); do
         [ -S "/var/run/dpdk/$prefix/dpdk_telemetry.v2" ] && break
         sleep 0.1
     done
     sleep 1
-    taskset -c 0 "$FP_BUILD/client/fastpath-recv" -q -f "$prefix" bench 2>"$WORK/recv.log" &
+    taskset -c 0 "$FP_BUILD/client/fastpath-recv" -q -p "$RECV_POLL" -f "$prefix" bench \
+        2>"$WORK/recv.log" &
     local rpid=$!
     measure "$prefix" ring
     kill -INT $rpid; wait $rpid 2>/dev/null || true
@@ -152,13 +162,18 @@ if [ "$RING" = 1 ]; then
     RR=() RD=()
     for i in $(seq 1 "$RUNS"); do
         if [ $((i % 2)) = 1 ]; then
-            read -r f _ < <(run_fastpath "$i"); read -r g x < <(run_ring "$i")
+            read -r f _ < <(run_fastpath "$i"); read -r g x _ < <(run_ring "$i")
         else
-            read -r g x < <(run_ring "$i"); read -r f _ < <(run_fastpath "$i")
+            read -r g x _ < <(run_ring "$i"); read -r f _ < <(run_fastpath "$i")
         fi
         FP+=("$f"); FH+=("$g"); RD+=("$x"); RR+=("$(awk -v a="$g" -v b="$f" 'BEGIN {printf "%.2f", a / b}')")
         printf '  run %d: count %s Mpps, ring consumer %s Mpps (%s), ring drops %s Mpps\n' \
             "$i" "$f" "$g" "${RR[-1]}" "$x"
+        if [ "$PACE" != 0 ]; then
+            read -r g _ x < <(run_ring "p$i" --cost-cycles "$PACE")
+            printf '         paced (--cost-cycles %s): consumer %s Mpps, ring drops %s in %ss\n' \
+                "$PACE" "$g" "$x" "$DURATION"
+        fi
     done
     med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
     printf '\nmedian: count %s Mpps, ring consumer %s Mpps, median of the runs'"'"' ratios %s (target >= 0.7)\n' \

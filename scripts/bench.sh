@@ -72,7 +72,7 @@ EAL="--no-pci -l 0,1 $FP_MEM_ARGS --log-level lib.eal:warning --log-level lib.te
 # with "ring", ring listener 0's consumer rate and the ring's drops, in
 # Mpps and in all, once a consumer is attached ("mpps drops-mpps drops").
 measure() {
-    taskset -c "${MEASURE_CPU:-0-1}" python3 - "$1" "$DURATION" "${2:-port}" <<'PY'
+    python3 - "$1" "$DURATION" "${2:-port}" <<'PY'
 import importlib.machinery, os, sys, time
 stat = importlib.machinery.SourceFileLoader(
     "fastpath_stat", os.path.join(os.environ["FP_ROOT"], "scripts", "fastpath-stat")).load_module()

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -161,6 +162,43 @@ eal_hint(int e, int argc, char **argv, char *buf, size_t len)
 	return 0;
 }
 
+/* A process other than this one mapping the hugepage files of --file-
+ * prefix (a secondary of an earlier run: a ring consumer, dpdk-dumpcap),
+ * or 0. */
+static pid_t
+memory_holder(int argc, char **argv)
+{
+	const char *prefix = eal_arg(argc, argv, "--file-prefix");
+	char needle[128], path[64], line[512];
+	pid_t found = 0;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(needle, sizeof(needle), "/%smap_", prefix != NULL ? prefix : "rte");
+	d = opendir("/proc");
+	if (d == NULL)
+		return 0;
+	while (found == 0 && (e = readdir(d)) != NULL) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		FILE *f;
+
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (strstr(line, needle) != NULL) {
+				found = pid;
+				break;
+			}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
 int
 fp_eal_init(int argc, char **argv)
 {
@@ -207,6 +245,13 @@ fp_eal_init_failure(int argc, char **argv, char *buf, size_t len)
 	}
 	if (eal_hint(e, argc, argv, buf, len))
 		return 2;
+	pid = memory_holder(argc, argv);
+	if (pid != 0) {
+		snprintf(buf, len,
+			"%s; process %d still maps the memory of an earlier fastpath with this --file-prefix (a ring consumer, dpdk-dumpcap): end it, or give this one another --file-prefix",
+			e != 0 ? rte_strerror(e) : "EAL failed", (int)pid);
+		return 1;
+	}
 	if (e != 0)
 		snprintf(buf, len, "%s", rte_strerror(e));
 	else

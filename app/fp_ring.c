@@ -414,18 +414,20 @@ static void
 check_consumer(struct fp_ring_listener *r, const char *name)
 {
 	int32_t pid = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
+	uint64_t before;
 	uint32_t held;
 
 	if (pid == 0 || consumer_alive(r))
 		return;
 	held = outstanding(r);     /* the dead change nothing: before the CAS */
+	before = __atomic_load_n(&r->sh->orphaned, __ATOMIC_ACQUIRE);
 	if (!__atomic_compare_exchange_n(&r->sh->consumer, &pid, 0, false,
 			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;                     /* a new consumer took it over */
 	__atomic_store_n(&r->sh->orphaned, held, __ATOMIC_RELEASE);
 	__atomic_store_n(&r->sh->deaths, r->sh->deaths + 1, __ATOMIC_RELEASE);
-	FP_LOG(WARNING, "ring %s: its consumer (pid %d) died holding %u mbuf(s) in all: lost to the mempool",
-		name, (int)pid, held);
+	FP_LOG(WARNING, "ring %s: its consumer (pid %d) died holding %u mbuf(s), lost to the mempool (%u by dead consumers in all)",
+		name, (int)pid, held - (uint32_t)before, held);
 }
 
 bool

@@ -52,9 +52,10 @@ usage(FILE *f)
 		"  -o lines    write each payload to stdout, then a newline\n"
 		"  -o len      write each payload to stdout after its length\n"
 		"              (4 bytes, big-endian)\n"
-		"Per-second and final lines go to stderr. Exit status 0, or 2 when\n"
-		"it cannot attach (fastpath not running, no such ring, a consumer\n"
-		"already attached).\n");
+		"Per-second and final lines go to stderr. Exit status 0; 1 when\n"
+		"fastpath ended without stopping or an output could not be written;\n"
+		"2 for a bad option or when it cannot attach (fastpath not running,\n"
+		"no such ring, a consumer already attached).\n");
 }
 
 struct source {
@@ -174,7 +175,7 @@ main(int argc, char **argv)
 	const char *prefix = "fastpath", *wpath = NULL, *name;
 	unsigned long long count = 0, total = 0, bytes = 0, last_total = 0, polls = 0;
 	double seconds = 0, start, last, idle_since = 0, busy = 0;
-	int quiet = 0, out = 0, c;
+	int quiet = 0, out = 0, status = 0, c;
 	struct seqstat *seq = NULL;
 	struct fp_dgram d[BURST];
 	FILE *pcap = NULL;
@@ -184,8 +185,29 @@ main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "f:n:t:qp:s:w:o:h")) != -1) {
 		switch (c) {
 		case 'f': prefix = optarg; break;
-		case 'n': count = strtoull(optarg, NULL, 10); break;
-		case 't': seconds = atof(optarg); break;
+		case 'n': {
+			char *end;
+
+			errno = 0;
+			count = strtoull(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' ||
+					errno != 0 || count == 0) {
+				fprintf(stderr, "fastpath-recv: -n: expected a count of datagrams, 1 or more\n");
+				return 2;
+			}
+			break;
+		}
+		case 't': {
+			char *end;
+
+			seconds = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || !(seconds > 0) ||
+					seconds > 1e9) {
+				fprintf(stderr, "fastpath-recv: -t: expected seconds, more than 0\n");
+				return 2;
+			}
+			break;
+		}
 		case 'q': quiet = 1; break;
 		case 'p': {
 			char *end;
@@ -252,8 +274,12 @@ main(int argc, char **argv)
 		unsigned int want = BURST, n, i;
 		double t;
 
-		if (fp_recv_closed(r)) {
-			fprintf(stderr, "fastpath-recv: %s: fastpath is stopping\n", name);
+		c = fp_recv_closed(r);
+		if (c != 0) {
+			fprintf(stderr, "fastpath-recv: %s: %s\n", name, c == FP_RECV_GONE ?
+				"fastpath is gone (it ended without stopping)" :
+				"fastpath is stopping");
+			status = c == FP_RECV_GONE ? 1 : 0;
 			break;
 		}
 		if (count != 0 && count - total < want)
@@ -300,9 +326,14 @@ main(int argc, char **argv)
 			last_total = total;
 		}
 	}
-	fflush(stdout);
-	if (pcap != NULL)
-		fclose(pcap);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "fastpath-recv: stdout: %s\n", strerror(errno));
+		status = 1;
+	}
+	if (pcap != NULL && (fflush(pcap) != 0 || ferror(pcap) || fclose(pcap) != 0)) {
+		fprintf(stderr, "fastpath-recv: %s: %s\n", wpath, strerror(errno));
+		status = 1;
+	}
 	fprintf(stderr, "fastpath-recv: %s: received %llu datagrams, %llu payload bytes in %.1f s",
 		name, total, bytes, now_s() - start);
 	if (seq != NULL)
@@ -312,5 +343,5 @@ main(int argc, char **argv)
 	fputc('\n', stderr);
 	fp_recv_close(r);
 	free(seq);
-	return 0;
+	return status;
 }

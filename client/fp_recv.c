@@ -16,6 +16,7 @@
 
 #include <limits.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
@@ -144,6 +145,23 @@ take_slot(struct fp_recv *r, const char *lock_path, int32_t *other)
 	return 0;
 }
 
+/* Is fastpath's process alive (the lock it holds on its runtime
+ * config file), looked at every 100 ms at most? For the process: one
+ * primary. */
+static int
+primary_gone(void)
+{
+	static uint64_t next;
+	static int gone;
+	uint64_t now = rte_get_tsc_cycles();
+
+	if (!gone && now >= next) {
+		next = now + rte_get_tsc_hz() / 10;
+		gone = !rte_eal_primary_proc_alive(NULL);
+	}
+	return gone;
+}
+
 struct fp_recv *
 fp_recv_open(const char *file_prefix, const char *name, char *err,
 		size_t errlen)
@@ -159,6 +177,10 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 		return fail(err, errlen, "bad ring name '%s'", name ? name : "");
 	if (eal_attach(file_prefix, err, errlen) != 0)
 		return NULL;
+	if (primary_gone())
+		return fail(err, errlen,
+			"fastpath (file prefix %s) is not running: what is left are the files of a run that ended",
+			file_prefix ? file_prefix : "rte");
 	snprintf(rn, sizeof(rn), FP_RING_PREFIX "%s", name);
 	snprintf(bn, sizeof(bn), FP_RING_BACK_PREFIX "%s", name);
 	snprintf(mn, sizeof(mn), FP_RING_MZ_PREFIX "%s", name);
@@ -237,8 +259,8 @@ fp_recv_burst(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 {
 	unsigned int got = 0, k;
 
-	if (__atomic_load_n(&r->sh->closing, __ATOMIC_RELAXED))
-		return 0;               /* fastpath is stopping: fp_recv_closed */
+	if (__atomic_load_n(&r->sh->closing, __ATOMIC_RELAXED) || primary_gone())
+		return 0;               /* fastpath stops or is gone: fp_recv_closed */
 
 	do {
 		k = burst(r, d + got, n - got < RELEASE_BATCH ? n - got : RELEASE_BATCH);
@@ -309,7 +331,9 @@ fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 int
 fp_recv_closed(const struct fp_recv *r)
 {
-	return __atomic_load_n(&r->sh->closing, __ATOMIC_ACQUIRE) != 0;
+	if (__atomic_load_n(&r->sh->closing, __ATOMIC_ACQUIRE))
+		return FP_RECV_STOPPING;
+	return primary_gone() ? FP_RECV_GONE : 0;
 }
 
 unsigned long long

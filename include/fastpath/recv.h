@@ -55,11 +55,14 @@ unsigned int fp_recv_burst(struct fp_recv *r, struct fp_dgram *d,
 /* Give d[0..n) back to fastpath's mempool. */
 void fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n);
 
-/* Non-zero once fastpath is stopping: fp_recv_burst returns nothing
- * more; release what you hold, fp_recv_close, and end the process (it
- * holds fastpath's memory, and in DPDK 22.11 a secondary cannot attach
- * to a new primary: a fastpath with the same prefix cannot start while
- * it lives). */
+/* Non-zero once fastpath is stopping (FP_RECV_STOPPING) or gone without
+ * stopping — killed, crashed (FP_RECV_GONE, looked at every 100 ms):
+ * fp_recv_burst returns nothing more; release what you hold,
+ * fp_recv_close, and end the process (it holds fastpath's memory, and in
+ * DPDK 22.11 a secondary cannot attach to a new primary: a fastpath with
+ * the same prefix cannot start while it lives). */
+#define FP_RECV_STOPPING 1
+#define FP_RECV_GONE 2
 int fp_recv_closed(const struct fp_recv *r);
 
 /* Datagrams taken and not yet released. */

@@ -409,6 +409,38 @@ def consumer_killed(name, c):
 
 
 @with_hugepages
+def primary_killed(name, c):
+    # fastpath killed under its consumer: the consumer notices and ends
+    # (status 1, saying so); a consumer started afterwards is told that
+    # fastpath is not running
+    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=g,size=1024"],
+                infinite=True)
+    r = None
+    try:
+        c.true("fastpath up", p.up())
+        r = p.recv("-q", "g", stdout=subprocess.DEVNULL)
+        c.true("consumer receiving", fr.wait_for(
+            lambda: p.udp()["0"]["consumer_dequeued"] > 1000, 20, 0.05))
+        p.proc.kill()
+        p.proc.wait()
+        try:
+            _, rerr = r.communicate(timeout=10)
+            c.eq("the consumer ends by itself, status 1: %s" % rerr.decode()[-200:],
+                 (r.returncode, "fastpath is gone" in rerr.decode()), (1, True))
+        except subprocess.TimeoutExpired:
+            c.true("the consumer ends by itself", False)
+        r = None
+        late = subprocess.run([RECV, "-f", fr.prefix(name), "-t", "1", "g"],
+                              capture_output=True, text=True, timeout=60, env=CONSUMER_ENV)
+        c.eq("a consumer afterwards: status 2", late.returncode, 2)
+        c.true("... saying fastpath is not running: %r" % late.stderr[-200:],
+               "is not running" in late.stderr)
+    finally:
+        p.stop(kill=r)
+    return c.done()
+
+
+@with_hugepages
 def pid_namespace(name, c):
     """A consumer in its own pid namespace (a container): its pid means
     nothing to fastpath, whose liveness check is the consumer's lock, so
@@ -597,6 +629,12 @@ def bad_input():
         c.eq("%s: status (%s)" % (what, p.stderr.strip()[-200:]), p.returncode, 2)
         c.true("%s: one line saying %r: %r" % (what, text, lines),
                len(lines) == 1 and text in lines[0])
+    for opt, val in (("-n", "abc"), ("-n", "0"), ("-t", "abc"), ("-t", "0"), ("-p", "x")):
+        bad = subprocess.run([RECV, opt, val, "x"], capture_output=True, text=True,
+                             timeout=60, env=CONSUMER_ENV)
+        c.eq("fastpath-recv %s %s: status 2, one line: %r" % (opt, val, bad.stderr),
+             (bad.returncode, len(bad.stderr.strip().splitlines()),
+              bad.stderr.startswith("fastpath-recv: %s:" % opt)), (2, 1, True))
     nothing = subprocess.run([RECV, "-f", "fptest_no_such_prefix", "x"], capture_output=True,
                              text=True, timeout=60, env=CONSUMER_ENV)
     c.eq("fastpath-recv without a fastpath: status", nothing.returncode, 2)
@@ -606,7 +644,7 @@ def bad_input():
 
 if __name__ == "__main__":
     fr.main({"deliver": deliver, "two_lcores": two_lcores, "full": full,
-             "small_load": small_load, "backpressure": backpressure,
+             "small_load": small_load, "primary_killed": primary_killed, "backpressure": backpressure,
              "consumer_killed": consumer_killed, "pid_namespace": pid_namespace,
              "out_of_tree": out_of_tree,
              "bad_input": bad_input})

@@ -107,6 +107,14 @@ class Primary:
                                 stdout=kw.get("stdout", subprocess.PIPE),
                                 stderr=subprocess.PIPE, env=CONSUMER_ENV)
 
+    def receiving(self, c, ring, more_than, *args):
+        """A consumer of ring (fastpath-recv -q ARGS, output dropped),
+        checked to take more than more_than datagrams."""
+        r = self.recv("-q", *(list(args) + [ring]), stdout=subprocess.DEVNULL)
+        c.true("consumer receiving", fr.wait_for(
+            lambda: self.udp()["0"]["consumer_dequeued"] > more_than, 20, 0.05))
+        return r
+
     def stop(self, kill=None):
         """Stop fastpath (a consumer process kill, if any, is killed
         first); its exit status, final stats and stderr."""
@@ -294,9 +302,7 @@ def small_load(name, c):
     r = None
     try:
         c.true("fastpath up", p.up())
-        r = p.recv("-q", "-p", "10000000", "s", stdout=subprocess.DEVNULL)
-        c.true("consumer receiving", fr.wait_for(
-            lambda: p.udp()["0"]["consumer_dequeued"] > 1000, 20, 0.05))
+        r = p.receiving(c, "s", 1000, "-p", "10000000")
 
         def sample():
             lc = fr.telemetry(name, "/fastpath/lcores")["/fastpath/lcores"]
@@ -326,11 +332,8 @@ def backpressure(name, c):
     r = None
     try:
         c.true("fastpath up", p.up())
-        r = p.recv("-q", "bp", stdout=subprocess.DEVNULL)
-        c.true("consumer attached", fr.wait_for(lambda: p.udp()["0"]["consumer_pid"] == r.pid,
-                                                20, 0.05))
-        c.true("consumer receiving", fr.wait_for(
-            lambda: p.udp()["0"]["consumer_dequeued"] > 10000, 20, 0.05))
+        r = p.receiving(c, "bp", 10000)
+        c.eq("consumer attached", p.udp()["0"]["consumer_pid"], r.pid)
         r.send_signal(signal.SIGSTOP)
         c.true("the ring fills", fr.wait_for(lambda: p.udp()["0"]["rx_queue"] == 8192, 20, 0.05))
         a = p.udp()
@@ -418,9 +421,7 @@ def primary_killed(name, c):
     r = None
     try:
         c.true("fastpath up", p.up())
-        r = p.recv("-q", "g", stdout=subprocess.DEVNULL)
-        c.true("consumer receiving", fr.wait_for(
-            lambda: p.udp()["0"]["consumer_dequeued"] > 1000, 20, 0.05))
+        r = p.receiving(c, "g", 1000)
         p.proc.kill()
         p.proc.wait()
         try:

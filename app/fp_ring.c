@@ -22,7 +22,6 @@
 #include <rte_mbuf.h>
 #include <rte_memzone.h>
 #include <rte_malloc.h>
-#include <rte_memcpy.h>
 #include <rte_ring.h>
 #ifdef RTE_ARCH_X86
 #include <immintrin.h>
@@ -38,7 +37,8 @@
 
 struct fp_ring_listener {
 	struct rte_ring *ring;    /* slots to the consumer */
-	struct rte_ring *back;    /* mbufs from it */
+	uint32_t held_size;       /* an lcore's held[]: a power of two >= the
+	                           * ring's capacity */
 	bool single;              /* one lcore produces: it stages */
 	bool abandoned;           /* its consumer outlived fastpath's wait */
 	uint32_t stage_at;        /* publish when so many are staged */
@@ -47,7 +47,7 @@ struct fp_ring_listener {
 	struct fp_ring_shared *sh;
 	int lock_fd;              /* the consumer's lock file, to probe it */
 	char lock_path[256];
-	uint32_t drained;         /* dequeued by fastpath at exit */
+	uint32_t drained;         /* freed by fastpath at exit, never taken */
 };
 
 /* Is a consumer attached (holding the lock)? A probe takes the lock for
@@ -61,182 +61,336 @@ consumer_alive(const struct fp_ring_listener *r)
 	return false;
 }
 
-/* mbufs consumers took and did not give back (the dead's included). */
-static uint32_t
-outstanding(const struct fp_ring_listener *r)
-{
-	uint32_t tail = __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE);
-
-	return tail - r->drained -
-		(uint32_t)__atomic_load_n(&r->sh->released, __ATOMIC_ACQUIRE);
-}
-
 /*
  * The cost of a ring is in the cache lines its two CPUs share: each
- * publication writes the line the consumer polls and reads the one it
- * writes, each look at the return ring reads lines the consumer wrote.
- * Paid per burst of 32 they would cost more than the datagrams. So an
- * lcore that is the ring's only producer gathers slots and publishes them
- * at once: when STAGE_MAX (at most half the ring) are gathered, when the
- * ring has no room beyond them, when a poll pass found no full burst (its
- * queues are drained, as DPDK's tx buffers are flushed) or when the
- * oldest waited STAGE_WAIT_US (fp_rings_flush). It decides TAKEN or
- * DROP_FULL at once from the room it knows the ring has (the consumer
- * only ever adds room). Every RECLAIM_MAX / 2 datagrams it takes back up
- * to RECLAIM_MAX mbufs the consumer gave back.
+ * publication writes the line the consumer polls, each look at what it
+ * released reads the line it writes. Paid per burst of 32 they would cost
+ * more than the datagrams. So an lcore that is the ring's only producer
+ * writes slots straight into the ring beyond its producer tail and
+ * publishes them at once (moves the tail): when STAGE_MAX (at most half
+ * the ring) are written, when the ring has no room beyond them, when a
+ * poll pass found no full burst (its queues are drained, as DPDK's tx
+ * buffers are flushed) or when the oldest waited STAGE_WAIT_US
+ * (fp_rings_flush). It decides TAKEN or DROP_FULL at once from the room
+ * it knows the ring has (the consumer only ever adds room).
+ *
+ * No mbuf pointer comes back from the consumer: the lcore keeps those it
+ * put on the ring (held[], in ring order: by position when it is the only
+ * producer, else with the runs of positions they went to), and every RECLAIM_EVERY datagrams (and at every tick) frees
+ * those the ring's consumer tail has passed — into its own mempool cache,
+ * where its next receive burst finds them. A consumer that releases as it
+ * goes keeps a few hundred mbufs cycling.
  */
 #define STAGE_MAX 128
 #define STAGE_WAIT_US 10
-#define RECLAIM_MAX 256
+#define RECLAIM_EVERY 128
+
+/* held[] entries: the mbuf, and whether it cannot go back to the pool
+ * plain (slot_write): its low bit, free in an mbuf's (cache-aligned)
+ * address — unset in the usual case, so that a stretch of held[] is an
+ * array of mbuf pointers as it is */
+#define HELD_OTHER 1u
+
+/* slots gathered before they go to the ring's memory together: whole
+ * cache lines for the non-temporal stores (slot_write) */
+#define LINE_SLOTS 8
+
+/* positions pos..pos+n went to n held[] entries in a row */
+struct ring_run {
+	uint32_t pos;
+	uint32_t n;
+};
 
 /* A ring listener on one lcore. */
 struct ring_lcore {
-	uint32_t staged;          /* slots in s[], not yet on the ring */
+	uint32_t staged;          /* slots written beyond the producer tail */
 	uint64_t first_tsc;       /* when the first of them arrived */
 	uint32_t room;            /* ring slots free beyond the staged */
 	uint32_t since_reclaim;   /* datagrams since mbufs were taken back */
-	struct fp_ring_slot s[STAGE_MAX];
+	uint32_t first, next;     /* held[] from first to next (free-running;
+	                           * the only producer's: positions) */
+	uint32_t run_first, run_next;   /* runs[], idem */
+	uint32_t mask;            /* of held[] and runs[] */
+	uintptr_t *held;          /* mbufs on the ring or held by its consumer */
+	struct ring_run *runs;
+	struct rte_mempool *pool; /* of its plain mbufs: the first one's */
+	uint32_t others;          /* held entries with HELD_OTHER */
+	uint32_t out;             /* slots before this position are in the
+	                           * ring's memory; from it, in line[] */
+	struct fp_ring_slot line[LINE_SLOTS] __rte_cache_aligned; /* by pos */
 };
-
-static int
-ring_lcore_init(const void *conf, unsigned int lcore, void **state)
-{
-	(void)conf;
-	*state = rte_zmalloc_socket("fp_ring_lcore", sizeof(struct ring_lcore),
-			RTE_CACHE_LINE_SIZE, (int)rte_lcore_to_socket_id(lcore));
-	return *state == NULL ? -ENOMEM : 0;
-}
 
 static void
 ring_lcore_fini(void *state, const void *conf)
 {
+	struct ring_lcore *st = state;
+
 	(void)conf;
-	rte_free(state);
+	if (st != NULL) {
+		rte_free(st->held);
+		rte_free(st->runs);
+	}
+	rte_free(st);
 }
 
-/* mbufs the consumer gave back, into this lcore's mempool cache, where
- * the next receive burst finds them still in this CPU's cache */
-static void
-reclaim(const struct fp_ring_listener *r, struct ring_lcore *st)
+static int
+ring_lcore_init(const void *conf, unsigned int lcore, void **state)
 {
-	struct rte_mbuf *m[RECLAIM_MAX];
-	unsigned int n;
+	const struct fp_ring_listener *r = conf;
+	const int socket = (int)rte_lcore_to_socket_id(lcore);
+	struct ring_lcore *st;
 
-	st->since_reclaim = 0;
-	n = rte_ring_dequeue_burst(r->back, (void **)m, RTE_DIM(m), NULL);
-	if (n != 0)
-		rte_pktmbuf_free_bulk(m, n);
-}
-
-/* A datagram's slot, from its view. */
-static inline void
-slot_fill(struct fp_ring_slot *s, const struct fp_dgram *d)
-{
-	uint8_t *l2 = rte_pktmbuf_mtod(d->mbuf, uint8_t *);
-
-	s->mbuf = d->mbuf;
-	s->frame = l2;
-	s->payload_off = (uint16_t)(d->payload - l2);
-	s->len = (uint16_t)d->len;
-	s->seg_len = (uint16_t)d->seg_len;
-	s->frames = d->frames;
-	s->sport = d->sport;
-	s->dport = d->dport;
-	s->l3_off = (uint8_t)(d->src - l2 - (d->family == 4 ? 12 : 8));
-	s->family = d->family;
-	s->cast = d->cast;
-	s->pad = 0;
+	st = rte_zmalloc_socket("fp_ring_lcore", sizeof(*st),
+			RTE_CACHE_LINE_SIZE, socket);
+	if (st == NULL)
+		return -ENOMEM;
+	st->mask = r->held_size - 1;
+	st->held = rte_malloc_socket("fp_ring_held",
+			r->held_size * sizeof(st->held[0]), RTE_CACHE_LINE_SIZE, socket);
+	st->runs = rte_malloc_socket("fp_ring_runs",
+			r->held_size * sizeof(st->runs[0]), RTE_CACHE_LINE_SIZE, socket);
+	if (st->held == NULL || st->runs == NULL) {
+		ring_lcore_fini(st, conf);
+		return -ENOMEM;
+	}
+	*state = st;
+	return 0;
 }
 
 /*
- * Slots into the ring's memory. On x86 with non-temporal stores: the
- * lines go to memory whole, without being read first — a plain store
- * would first take each line back from the consumer's CPU, which read it
- * one lap of the ring ago (measured: 128 slots took 1.1-1.5 us so when
- * that CPU held the lines, 0.2-0.35 us with these). The fence orders
- * them before the ring's tail is published.
+ * Free the k oldest held mbufs. Plain ones (one segment, one reference,
+ * direct, from the lcore's pool: nearly all) go back to the pool without
+ * a look at their headers — as DPDK's PMDs do under
+ * RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE: by the time the consumer released
+ * them, those lines have left this CPU's L1 — and when none of the held
+ * is another kind, straight from held[], in stretches. The others are
+ * freed whole.
+ */
+static void
+held_put(struct ring_lcore *st, uint32_t k)
+{
+	void *plain[64];
+	struct rte_mbuf *other[64];
+	unsigned int np = 0, no = 0;
+
+	while (st->others == 0 && k != 0) {
+		uint32_t at = st->first & st->mask;
+		uint32_t n = RTE_MIN(k, RTE_MIN(st->mask + 1 - at, 256u));
+
+		/* at most 256: into the lcore's cache (up to 512 can be) */
+		rte_mempool_put_bulk(st->pool, (void **)&st->held[at], n);
+		st->first += n;
+		k -= n;
+	}
+	for (; k != 0; k--) {
+		uintptr_t h = st->held[st->first++ & st->mask];
+
+		if (h & HELD_OTHER) {
+			other[no++] = (struct rte_mbuf *)(h & ~(uintptr_t)HELD_OTHER);
+			st->others--;
+		} else {
+			plain[np++] = (void *)h;
+		}
+		if (np == RTE_DIM(plain)) {
+			rte_mempool_put_bulk(st->pool, plain, np);
+			np = 0;
+		}
+		if (no == RTE_DIM(other)) {
+			rte_pktmbuf_free_bulk(other, no);
+			no = 0;
+		}
+	}
+	if (np != 0)
+		rte_mempool_put_bulk(st->pool, plain, np);
+	if (no != 0)
+		rte_pktmbuf_free_bulk(other, no);
+}
+
+/* Free the held mbufs of positions before upto. */
+static void
+held_free(const struct fp_ring_listener *r, struct ring_lcore *st,
+		uint32_t upto)
+{
+	if (r->single) {
+		if ((int32_t)(upto - st->first) > 0)
+			held_put(st, RTE_MIN(upto - st->first, st->next - st->first));
+		return;
+	}
+	while (st->run_first != st->run_next) {
+		struct ring_run *ru = &st->runs[st->run_first & st->mask];
+		int32_t due = (int32_t)(upto - ru->pos);
+		uint32_t k;
+
+		if (due <= 0)
+			break;
+		k = RTE_MIN((uint32_t)due, ru->n);
+		held_put(st, k);
+		ru->pos += k;
+		ru->n -= k;
+		if (ru->n != 0)
+			break;
+		st->run_first++;
+	}
+}
+
+/* What the consumer released (the ring's consumer tail has passed it). */
+static void
+reclaim(const struct fp_ring_listener *r, struct ring_lcore *st)
+{
+	st->since_reclaim = 0;
+	held_free(r, st, __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE));
+}
+
+/* Room in held[] (runs[] has as much: a run has one entry at least) */
+static inline uint32_t
+held_room(const struct fp_ring_listener *r, const struct ring_lcore *st)
+{
+	return r->held_size - (st->next - st->first);
+}
+
+/* The next held mbuf went to position pos (the only producer's: next). */
+static inline void
+hold(struct ring_lcore *st, struct rte_mbuf *m, bool plain, uint32_t pos,
+		bool single)
+{
+	struct ring_run *last = &st->runs[(st->run_next - 1) & st->mask];
+	const uintptr_t h = (uintptr_t)m | (plain ? 0 : HELD_OTHER);
+
+	if (unlikely(!plain))
+		st->others++;
+	if (single) {           /* held[] by position */
+		RTE_ASSERT(pos == st->next);
+		st->held[pos & st->mask] = h;
+		st->next = pos + 1;
+		return;
+	}
+	st->held[st->next++ & st->mask] = h;
+	if (st->run_next != st->run_first && last->pos + last->n == pos) {
+		last->n++;
+		return;
+	}
+	last = &st->runs[st->run_next++ & st->mask];
+	last->pos = pos;
+	last->n = 1;
+}
+
+/*
+ * The slots gathered in line[] (the last at position last) into the
+ * ring's memory. On x86 with non-temporal stores, whole lines at a time:
+ * the lines go to memory without being read first — a plain store would
+ * first take each back from the consumer's CPU, which read it one lap of
+ * the ring ago (measured: 128 slots took 1.1-1.5 us so when that CPU held
+ * the lines, 0.2-0.35 us with these), and a line's stores issued apart
+ * leave the write-combining buffer half-filled (measured: 14 of the
+ * lcore's 100 cycles per datagram when each slot was stored alone). An
+ * sfence orders them before the producer tail moves (publish_fence).
  */
 static inline void
-slots_copy(void *dst, const struct fp_ring_slot *src, unsigned int n)
+line_out(struct rte_ring *ring, struct ring_lcore *st, uint32_t last)
 {
+	const uint32_t n = last + 1 - st->out;
+	const struct fp_ring_slot *src = &st->line[st->out % LINE_SLOTS];
+	struct fp_ring_slot *dst = fp_ring_slot_at(ring, st->out);
 #ifdef RTE_ARCH_X86
-	__m128i *d = dst;
 	const __m128i *s = (const __m128i *)src;
+	__m128i *d = (__m128i *)dst;
 	unsigned int i;
 
-	RTE_BUILD_BUG_ON(sizeof(*src) % sizeof(*d) != 0);
-	for (i = 0; i < n * sizeof(*src) / sizeof(*d); i++)
-		_mm_stream_si128(d + i, _mm_loadu_si128(s + i));
-	_mm_sfence();
+	RTE_BUILD_BUG_ON(sizeof(*src) != 2 * sizeof(__m128i));
+	for (i = 0; i < 2 * n; i++)
+		_mm_stream_si128(d + i, _mm_load_si128(s + i));
 #else
-	rte_memcpy(dst, src, n * sizeof(*src));
+	memcpy(dst, src, n * sizeof(*src));
+#endif
+	st->out = last + 1;
+}
+
+/* Before the producer tail moves: the slots out, then a fence. */
+static inline void
+publish_fence(struct rte_ring *ring, struct ring_lcore *st, uint32_t last)
+{
+	if (st->out != last + 1)
+		line_out(ring, st, last);
+#ifdef RTE_ARCH_X86
+	_mm_sfence();
 #endif
 }
 
-/* n slots from src into the ring's own memory at once (room for them is
- * known: the caller is the only producer, or k tells what fitted). */
-static unsigned int
-publish(struct rte_ring *ring, const struct fp_ring_slot *src, unsigned int n)
+/*
+ * A datagram's slot, from its view, for position pos; its mbuf held.
+ * Whether the mbuf can go back to the pool plain is decided here, while
+ * its header is in this CPU's cache.
+ */
+static inline void
+slot_write(struct rte_ring *ring, struct ring_lcore *st,
+		const struct fp_dgram *d, uint32_t pos, bool single)
 {
-	struct rte_ring_zc_data zc;
-	unsigned int k;
+	struct rte_mbuf *m = d->mbuf;
+	uint8_t *l2 = rte_pktmbuf_mtod(m, uint8_t *);
+	struct fp_ring_slot s;
 
-	k = rte_ring_enqueue_zc_burst_elem_start(ring, sizeof(*src), n, &zc,
-			NULL);
-	if (k == 0)
-		return 0;           /* nothing reserved: nothing to finish */
-	slots_copy(zc.ptr1, src, RTE_MIN(k, zc.n1));
-	if (k > zc.n1)
-		slots_copy(zc.ptr2, src + zc.n1, k - zc.n1);
-	rte_ring_enqueue_zc_elem_finish(ring, k);
-	return k;
+	s.mbuf = m;
+	s.frame = l2;
+	s.payload_off = (uint16_t)(d->payload - l2);
+	s.len = (uint16_t)d->len;
+	s.seg_len = (uint16_t)d->seg_len;
+	s.l3_off = (uint8_t)(d->src - l2 - (d->family == 4 ? 12 : 8));
+	s.pad = 0;
+	memcpy(&s.sport, &d->sport, 8);     /* sport..frames */
+	st->line[pos % LINE_SLOTS] = s;
+	if (pos % LINE_SLOTS == LINE_SLOTS - 1)
+		line_out(ring, st, pos);
+	if (unlikely(st->pool == NULL))
+		st->pool = m->pool;
+	hold(st, m, m->nb_segs == 1 && rte_mbuf_refcnt_read(m) == 1 &&
+			RTE_MBUF_DIRECT(m) && m->pool == st->pool, pos, single);
 }
 
+/* The only producer: the written slots on the ring (its producer head
+ * and tail move; the consumer reads up to the tail). */
 static void
 stage_flush(const struct fp_ring_listener *r, struct ring_lcore *st)
 {
 	if (st->staged != 0) {
-		unsigned int k = publish(r->ring, st->s, st->staged);
+		uint32_t t = r->ring->prod.tail + st->staged;
 
-		/* the only producer staged within the room: all fit */
-		RTE_ASSERT(k == st->staged);
-		(void)k;
+		publish_fence(r->ring, st, t - 1);
+		r->ring->prod.head = t;
+		__atomic_store_n(&r->ring->prod.tail, t, __ATOMIC_RELEASE);
 		st->staged = 0;
 	}
-	if (st->since_reclaim >= RECLAIM_MAX / 2)
+	if (st->since_reclaim >= RECLAIM_EVERY)
 		reclaim(r, st);
 }
 
-/* The only producer: stage what the ring has room for. */
+/* The only producer: slots for what the ring has room for. */
 static unsigned int
 stage(const struct fp_ring_listener *r, struct ring_lcore *st,
 		const struct fp_dgram *d, unsigned int n, uint64_t now)
 {
+	struct rte_ring *ring = r->ring;
 	unsigned int i, k;
+	uint32_t pos;
 
 	if (st->room < n) {
 		uint32_t used;
 
-		/* what is staged to the consumer first (it may be all the
-		 * room there is), then what it freed since the last look */
+		/* what is written to the consumer first (it may be all the
+		 * room there is), then what it released since the last look */
 		stage_flush(r, st);
-		used = r->ring->prod.tail -
-			__atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE);
-		st->room = r->ring->capacity - used;
+		reclaim(r, st);
+		used = ring->prod.tail -
+			__atomic_load_n(&ring->cons.tail, __ATOMIC_ACQUIRE);
+		st->room = RTE_MIN(ring->capacity - used, held_room(r, st));
 	}
 	k = RTE_MIN(n, st->room);
 	st->room -= k;
 	if (st->staged == 0 && k != 0)
 		st->first_tsc = now;
-	for (i = 0; i < k; ) {
-		unsigned int m = RTE_MIN(k - i, r->stage_at - st->staged), j;
-		struct fp_ring_slot *s = &st->s[st->staged];
-
-		for (j = 0; j < m; j++)
-			slot_fill(&s[j], &d[i + j]);
-		i += m;
-		st->staged += m;
-		if (st->staged == r->stage_at) {
+	pos = ring->prod.tail + st->staged;
+	for (i = 0; i < k; i++, pos++) {
+		slot_write(ring, st, &d[i], pos, true);
+		if (++st->staged == r->stage_at) {
 			stage_flush(r, st);
 			st->first_tsc = now;
 		}
@@ -244,19 +398,31 @@ stage(const struct fp_ring_listener *r, struct ring_lcore *st,
 	return k;
 }
 
-/* Several producers: the slots straight onto the ring, in turn. */
+/* Several producers: the slots straight onto the ring, in turn, with a
+ * zero-copy enqueue; between its start and its finish the producer tail
+ * is where the reservation begins (head-tail sync mode: a producer moves
+ * the head only when the tail has caught up with it). */
 static unsigned int
 put(const struct fp_ring_listener *r, struct ring_lcore *st,
 		const struct fp_dgram *d, unsigned int n)
 {
-	struct fp_ring_slot s[FP_BURST_MAX];
+	struct rte_ring_zc_data zc;
+	uint32_t pos;
 	unsigned int i, k;
 
-	for (i = 0; i < n; i++)
-		slot_fill(&s[i], &d[i]);
-	k = publish(r->ring, s, n);
-	if (st->since_reclaim >= RECLAIM_MAX / 2)
+	if (st->since_reclaim >= RECLAIM_EVERY || held_room(r, st) < n)
 		reclaim(r, st);
+	n = RTE_MIN(n, held_room(r, st));
+	k = rte_ring_enqueue_zc_burst_elem_start(r->ring,
+			sizeof(struct fp_ring_slot), n, &zc, NULL);
+	if (k == 0)
+		return 0;           /* nothing reserved: nothing to finish */
+	pos = r->ring->prod.tail;   /* zc.ptr1: its slot */
+	st->out = pos;
+	for (i = 0; i < k; i++)
+		slot_write(r->ring, st, &d[i], pos + i, false);
+	publish_fence(r->ring, st, pos + k - 1);
+	rte_ring_enqueue_zc_elem_finish(r->ring, k);
 	return k;
 }
 
@@ -341,6 +507,7 @@ fp_rings_setup(struct fp_app *a, char *err, size_t errlen)
 		if (r == NULL)
 			return -ENOMEM;
 		r->lock_fd = -1;
+		r->held_size = rte_align32pow2(s->ring_size);
 		l->handler = &ring_handler;
 		l->hconf = r;
 		snprintf(r->lock_path, sizeof(r->lock_path), "%s/" FP_RING_PREFIX "%s"
@@ -358,9 +525,9 @@ int
 fp_rings_create(struct fp_app *a, char *err, size_t errlen)
 {
 	struct fp_listen_table *t = &a->rx.listen;
-	/* one polling lcore: one producer of the ring, one taker of the
-	 * mbufs given back — no compare-and-swap on either (a locked
-	 * instruction waits for a cache line the consumer's CPU has) */
+	/* one polling lcore: one producer of the ring — no compare-and-swap
+	 * (a locked instruction waits for a cache line the consumer's CPU
+	 * has) */
 	const bool single = a->nb_polling == 1;
 	const unsigned int one = single ? RING_F_SP_ENQ :
 		RING_F_MP_HTS_ENQ;     /* several: in turn (zero-copy enqueue) */
@@ -385,15 +552,6 @@ fp_rings_create(struct fp_app *a, char *err, size_t errlen)
 			return fp_err(err, errlen,
 				"--listen ring,name=%s: cannot create a ring of %u: %s",
 				s->ring, s->ring_size, rte_strerror(rte_errno)), -EIO;
-		/* as large (when it is full the consumer frees to the pool) */
-		snprintf(name, sizeof(name), FP_RING_BACK_PREFIX "%s", s->ring);
-		r->back = rte_ring_create(name, s->ring_size, rte_socket_id(),
-				(one == RING_F_SP_ENQ ? RING_F_SC_DEQ : 0) | RING_F_SP_ENQ |
-				RING_F_EXACT_SZ);
-		if (r->back == NULL)
-			return fp_err(err, errlen,
-				"--listen ring,name=%s: cannot create its return ring of %u: %s",
-				s->ring, s->ring_size, rte_strerror(rte_errno)), -EIO;
 		snprintf(name, sizeof(name), FP_RING_MZ_PREFIX "%s", s->ring);
 		r->mz = rte_memzone_reserve(name, sizeof(*r->sh), rte_socket_id(), 0);
 		if (r->mz == NULL)
@@ -408,26 +566,27 @@ fp_rings_create(struct fp_app *a, char *err, size_t errlen)
 	return 0;
 }
 
-/* A consumer whose process is gone (its lock fell with it): what it
- * held is lost to the pool; count it and free the slot. */
+/* A consumer whose process is gone (its lock fell with it) held
+ * datagrams: give them back (the lcores free their mbufs), count them and
+ * free the slot — with the lock held, so that no consumer attaches
+ * meanwhile (one attaching retries for a while). */
 static void
 check_consumer(struct fp_ring_listener *r, const char *name)
 {
 	int32_t pid = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
-	uint64_t before;
 	uint32_t held;
 
-	if (pid == 0 || consumer_alive(r))
-		return;
-	held = outstanding(r);     /* the dead change nothing: before the CAS */
-	before = __atomic_load_n(&r->sh->orphaned, __ATOMIC_ACQUIRE);
-	if (!__atomic_compare_exchange_n(&r->sh->consumer, &pid, 0, false,
-			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return;                     /* a new consumer took it over */
-	__atomic_store_n(&r->sh->orphaned, held, __ATOMIC_RELEASE);
-	__atomic_store_n(&r->sh->deaths, r->sh->deaths + 1, __ATOMIC_RELEASE);
-	FP_LOG(WARNING, "ring %s: its consumer (pid %d) died holding %u mbuf(s), lost to the mempool (%u by dead consumers in all)",
-		name, (int)pid, held - (uint32_t)before, held);
+	if (pid == 0 || flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		return;                     /* none, or alive */
+	pid = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
+	if (pid != 0) {             /* else it detached before the lock */
+		held = fp_ring_recover(r->ring, r->sh);
+		FP_LOG(WARNING, "ring %s: its consumer (pid %d) died holding %u datagram(s): given back to the mempool (%llu by dead consumers in all)",
+			name, (int)pid, held,
+			(unsigned long long)__atomic_load_n(&r->sh->orphaned,
+				__ATOMIC_RELAXED));
+	}
+	flock(r->lock_fd, LOCK_UN);
 }
 
 bool
@@ -435,18 +594,20 @@ fp_ring_read(const struct fp_listener *l, const char *name,
 		struct fp_ring_status *st)
 {
 	struct fp_ring_listener *r = l->hconf;
-	uint32_t out;
+	uint32_t head, tail;
 
 	if (l->action != FP_ACT_RING || r == NULL || r->sh == NULL)
 		return false;
 	check_consumer(r, name);
-	out = outstanding(r);
-	st->rx_queue = rte_ring_count(r->ring);
+	/* the tail first: it never passes the head */
+	tail = __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE);
+	head = __atomic_load_n(&r->ring->cons.head, __ATOMIC_ACQUIRE);
+	st->rx_queue = __atomic_load_n(&r->ring->prod.tail, __ATOMIC_ACQUIRE) - head;
 	st->size = rte_ring_get_capacity(r->ring);
 	st->consumer = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
-	st->released = __atomic_load_n(&r->sh->released, __ATOMIC_ACQUIRE);
-	st->dequeued = st->released + out;
-	st->orphaned = __atomic_load_n(&r->sh->orphaned, __ATOMIC_RELAXED);
+	st->orphaned = __atomic_load_n(&r->sh->orphaned, __ATOMIC_ACQUIRE);
+	st->dequeued = head - r->drained;
+	st->released = tail - r->drained - st->orphaned;
 	st->deaths = __atomic_load_n(&r->sh->deaths, __ATOMIC_RELAXED);
 	st->attaches = __atomic_load_n(&r->sh->attaches, __ATOMIC_RELAXED);
 	return true;
@@ -484,6 +645,18 @@ fp_rings_check(struct fp_app *a)
 		fp_ring_read(&t->l[i], t->plugin[i].ring, &st);
 }
 
+/* Free what listener id's lcores hold before position upto. */
+static void
+lcores_free_held(const struct fp_app *a, unsigned int id, uint32_t upto)
+{
+	unsigned int lc;
+
+	for (lc = 0; lc < RTE_MAX_LCORE; lc++)
+		if (a->lcores[lc] != NULL && a->lcores[lc]->proc.hstate[id] != NULL)
+			held_free(a->rx.listen.l[id].hconf,
+				a->lcores[lc]->proc.hstate[id], upto);
+}
+
 uint64_t
 fp_rings_drain(struct fp_app *a)
 {
@@ -491,8 +664,7 @@ fp_rings_drain(struct fp_app *a)
 	uint64_t outside = 0;
 	unsigned int i, k;
 
-	/* tell consumers, and give them a moment to detach (a consumer still
-	 * dequeuing would race the drain of a single-consumer ring) */
+	/* tell consumers, and give them a moment to detach */
 	for (i = 0; i < t->n; i++) {
 		struct fp_ring_listener *r = t->l[i].hconf;
 
@@ -501,55 +673,35 @@ fp_rings_drain(struct fp_app *a)
 	}
 	for (i = 0; i < t->n; i++) {
 		struct fp_ring_listener *r = t->l[i].hconf;
+		struct fp_ring_status st;
+		uint32_t prod;
 
-		if (t->l[i].action != FP_ACT_RING || r == NULL || r->sh == NULL)
+		if (!fp_ring_read(&t->l[i], t->plugin[i].ring, &st))
 			continue;
 		for (k = 0; k < 200 && consumer_alive(r); k++)
 			usleep(10000);
+		/* the lcores have stopped: nothing is staged or moves */
+		prod = r->ring->prod.tail;
 		if (consumer_alive(r)) {
-			/* it may dequeue or give back still: leave it the
-			 * rings and what is on them */
+			/* it may read what waits and what it holds still: leave
+			 * it those, and the ring */
 			r->abandoned = true;
-			FP_LOG(WARNING, "ring %s: its consumer (pid %d) did not detach within 2 s: the ring is left to it",
-				t->plugin[i].ring, (int)r->sh->consumer);
+			lcores_free_held(a, i, __atomic_load_n(&r->ring->cons.tail,
+					__ATOMIC_ACQUIRE));
+			fp_ring_read(&t->l[i], t->plugin[i].ring, &st);
+			outside += prod - r->ring->cons.tail;
+			FP_LOG(WARNING, "ring %s: its consumer (pid %d) did not detach within 2 s: the ring is left to it, with %u datagram(s) waiting and %u held",
+				t->plugin[i].ring, (int)r->sh->consumer,
+				(unsigned int)st.rx_queue, (unsigned int)(st.dequeued - st.released -
+					st.orphaned));
 			continue;
 		}
-		/* a consumer killed inside a dequeue or a give-back left a
-		 * head moved without its tail; none is attached now */
-		r->ring->cons.head = r->ring->cons.tail;
-		r->back->prod.head = r->back->prod.tail;
-	}
-	for (i = 0; i < t->n; i++) {
-		const struct fp_listener *l = &t->l[i];
-		struct fp_ring_listener *r = l->hconf;
-		struct fp_ring_status st;
-		struct fp_ring_slot s[64];
-		struct rte_mbuf *m[64];
-		unsigned int n;
-
-		if (!fp_ring_read(l, t->plugin[i].ring, &st))
-			continue;
-		if (r->abandoned) {
-			outside += rte_ring_count(r->ring) + rte_ring_count(r->back) +
-				st.dequeued - st.released;
-			continue;
-		}
-		while ((n = rte_ring_dequeue_burst_elem(r->ring, s, sizeof(s[0]),
-				RTE_DIM(s), NULL)) != 0) {
-			for (k = 0; k < n; k++)
-				m[k] = s[k].mbuf;
-			rte_pktmbuf_free_bulk(m, n);
-			r->drained += n;
-		}
-		while ((n = rte_ring_dequeue_burst(r->back, (void **)m,
-				RTE_DIM(m), NULL)) != 0)
-			rte_pktmbuf_free_bulk(m, n);
-		outside += st.dequeued - st.released;
-		if (st.dequeued != st.released)
-			FP_LOG(WARNING, "ring %s: %llu mbuf(s) not given back by its consumers (%llu of dead ones)",
-				t->plugin[i].ring,
-				(unsigned long long)(st.dequeued - st.released),
-				(unsigned long long)st.orphaned);
+		check_consumer(r, t->plugin[i].ring);   /* died meanwhile */
+		/* no consumer: what waits on the ring is fastpath's to free */
+		r->drained += prod - r->ring->cons.head;
+		r->ring->cons.head = prod;
+		__atomic_store_n(&r->ring->cons.tail, prod, __ATOMIC_RELEASE);
+		lcores_free_held(a, i, prod);
 	}
 	return outside;
 }
@@ -568,7 +720,6 @@ fp_rings_free(struct fp_app *a)
 			continue;
 		if (!r->abandoned) {        /* else its consumer still maps them */
 			rte_ring_free(r->ring);
-			rte_ring_free(r->back);
 			rte_memzone_free(r->mz);
 		}
 		if (r->lock_fd >= 0) {

@@ -16,8 +16,8 @@ struct fp_ring_status {
 	uint64_t size;            /* what the ring holds */
 	int32_t consumer;         /* the attached consumer's pid, 0: none */
 	uint64_t dequeued;        /* taken off the ring by consumers */
-	uint64_t released;        /* of those, mbufs given back */
-	uint64_t orphaned;        /* held by consumers that died */
+	uint64_t released;        /* of those, released by consumers */
+	uint64_t orphaned;        /* held by consumers that died (given back) */
 	uint64_t deaths;          /* consumers found dead while attached */
 	uint64_t attaches;
 };
@@ -45,8 +45,9 @@ void fp_rings_flush(void *const *hstate, bool drained, uint64_t now);
 /* Look for dead consumers (from housekeeping, once a second). */
 void fp_rings_check(struct fp_app *a);
 /* After the lcores stopped: tell consumers, wait up to 2 s for them to
- * detach, free what waits on the rings; returns the mbufs consumers hold
- * or lost (not back in the pool). */
+ * detach, free the mbufs of what waits on the rings or was held; returns
+ * the mbufs left to consumers that did not detach (not back in the
+ * pool). */
 uint64_t fp_rings_drain(struct fp_app *a);
 void fp_rings_free(struct fp_app *a);
 

@@ -27,17 +27,16 @@
 
 #include "fp_ring_shared.h"
 
-#define RELEASE_BATCH 64
-
 struct fp_recv {
 	struct rte_ring *ring;    /* datagrams from fastpath */
-	struct rte_ring *back;    /* mbufs given back */
 	struct fp_ring_shared *sh;
 	int lock_fd;              /* held (flock) while attached */
 	int32_t pid;
-	uint64_t taken;           /* this consumer's, for fp_recv_held */
-	uint64_t released;        /* the ring's count, this one's included */
-	uint64_t mine;            /* released by this consumer */
+	uint32_t head;            /* taken up to (the ring's cons.head) */
+	uint32_t tail;            /* released up to (its cons.tail) */
+	uint32_t next;            /* where the next release is looked for */
+	uint32_t pending;         /* released beyond the tail, out of order */
+	uint8_t *done;            /* by position: released beyond the tail */
 };
 
 static int eal_ready;
@@ -122,25 +121,11 @@ take_slot(struct fp_recv *r, const char *lock_path, int32_t *other)
 		errno = ESHUTDOWN;
 		return -1;
 	}
-	/* a consumer killed inside a dequeue or a give-back left a head
-	 * moved without its tail: the lock makes this the only consumer,
-	 * undo it (the dequeue's slots are read again; a half-written
-	 * give-back is lost, as the dead's other mbufs, counted below) */
-	__atomic_store_n(&r->ring->cons.head, r->ring->cons.tail, __ATOMIC_RELEASE);
-	__atomic_store_n(&r->back->prod.head, r->back->prod.tail, __ATOMIC_RELEASE);
+	/* the lock makes this the only consumer: a pid still there is a
+	 * consumer that died attached (fastpath did not notice yet) */
 	cur = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
-	if (cur != 0) {
-		uint32_t held = __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE) -
-			(uint32_t)__atomic_load_n(&r->sh->released, __ATOMIC_ACQUIRE);
-
-		if (__atomic_compare_exchange_n(&r->sh->consumer, &cur, r->pid,
-				false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-			__atomic_store_n(&r->sh->orphaned, held, __ATOMIC_RELEASE);
-			__atomic_store_n(&r->sh->deaths, r->sh->deaths + 1,
-					__ATOMIC_RELEASE);
-			return 0;
-		}
-	}
+	if (cur != 0)
+		fp_ring_recover(r->ring, r->sh);
 	__atomic_store_n(&r->sh->consumer, r->pid, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -166,7 +151,7 @@ struct fp_recv *
 fp_recv_open(const char *file_prefix, const char *name, char *err,
 		size_t errlen)
 {
-	char rn[RTE_RING_NAMESIZE], bn[RTE_RING_NAMESIZE];
+	char rn[RTE_RING_NAMESIZE];
 	char mn[RTE_MEMZONE_NAMESIZE], lock[PATH_MAX];
 	const struct rte_memzone *mz;
 	struct fp_recv *r;
@@ -182,15 +167,13 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 			"fastpath (file prefix %s) is not running: what is left are the files of a run that ended",
 			file_prefix ? file_prefix : "rte");
 	snprintf(rn, sizeof(rn), FP_RING_PREFIX "%s", name);
-	snprintf(bn, sizeof(bn), FP_RING_BACK_PREFIX "%s", name);
 	snprintf(mn, sizeof(mn), FP_RING_MZ_PREFIX "%s", name);
 	mz = rte_memzone_lookup(mn);
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return fail(err, errlen, "out of memory");
 	r->ring = rte_ring_lookup(rn);
-	r->back = rte_ring_lookup(bn);
-	if (mz == NULL || r->ring == NULL || r->back == NULL) {
+	if (mz == NULL || r->ring == NULL) {
 		free(r);
 		return fail(err, errlen,
 			"fastpath (file prefix %s) has no ring listener named %s",
@@ -211,7 +194,13 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 	r->pid = (int32_t)getpid();
 	snprintf(lock, sizeof(lock), "%s/" FP_RING_PREFIX "%s" FP_RING_LOCK_SUFFIX,
 		rte_eal_get_runtime_dir(), name);
+	r->done = calloc(r->ring->size, 1);
+	if (r->done == NULL) {
+		free(r);
+		return fail(err, errlen, "out of memory");
+	}
 	if (take_slot(r, lock, &other) != 0) {
+		free(r->done);
 		free(r);
 		if (other == 0 && errno == ESHUTDOWN)
 			return fail(err, errlen, "fastpath is stopping: ring %s closed", name);
@@ -223,111 +212,102 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 			name, (int)other);
 	}
 	__atomic_store_n(&r->sh->attaches, r->sh->attaches + 1, __ATOMIC_RELEASE);
-	r->released = __atomic_load_n(&r->sh->released, __ATOMIC_ACQUIRE);
+	r->head = __atomic_load_n(&r->ring->cons.head, __ATOMIC_ACQUIRE);
+	r->tail = r->head;      /* nothing held: fp_ring_recover saw to it */
+	r->next = r->head;
 	return r;
 }
 
-/* One chunk of at most RELEASE_BATCH: views from the slots alone. */
-static unsigned int
-burst(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
+/* The view of the datagram of slot s. */
+static inline void
+view(struct fp_dgram *d, const struct fp_ring_slot *s)
 {
-	struct fp_ring_slot s[RELEASE_BATCH];
-	unsigned int i, k;
+	const uint8_t *ip = s->frame + s->l3_off;
 
-	k = rte_ring_dequeue_burst_elem(r->ring, s, sizeof(s[0]), n, NULL);
-	for (i = 0; i < k; i++) {
-		const uint8_t *ip = s[i].frame + s[i].l3_off;
-
-		memset(&d[i], 0, sizeof(d[i]));
-		d[i].payload = s[i].frame + s[i].payload_off;
-		d[i].len = s[i].len;
-		d[i].seg_len = s[i].seg_len;
-		d[i].src = s[i].family == 4 ? ip + 12 : ip + 8;
-		d[i].dst = s[i].family == 4 ? ip + 16 : ip + 24;
-		d[i].sport = s[i].sport;
-		d[i].dport = s[i].dport;
-		d[i].family = s[i].family;
-		d[i].cast = s[i].cast;
-		d[i].frames = s[i].frames;
-		d[i].mbuf = s[i].mbuf;
-	}
-	return k;
+	memset(d, 0, sizeof(*d));
+	d->payload = s->frame + s->payload_off;
+	d->len = s->len;
+	d->seg_len = s->seg_len;
+	d->src = s->family == 4 ? ip + 12 : ip + 8;
+	d->dst = s->family == 4 ? ip + 16 : ip + 24;
+	memcpy(&d->sport, &s->sport, 8);    /* sport..frames: as in a view */
+	d->mbuf = s->mbuf;
 }
 
+/* The slots are read in place (the producers do not write over a slot
+ * before the tail passes it); taking them is moving the head. */
 unsigned int
 fp_recv_burst(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 {
-	unsigned int got = 0, k;
+	uint32_t avail;
+	unsigned int i;
 
 	if (__atomic_load_n(&r->sh->closing, __ATOMIC_RELAXED) || primary_gone())
 		return 0;               /* fastpath stops or is gone: fp_recv_closed */
-
-	do {
-		k = burst(r, d + got, n - got < RELEASE_BATCH ? n - got : RELEASE_BATCH);
-		got += k;
-	} while (k == RELEASE_BATCH && got < n);
-	r->taken += got;             /* the ring's tail counts them for fastpath */
-	return got;
+	avail = __atomic_load_n(&r->ring->prod.tail, __ATOMIC_ACQUIRE) - r->head;
+	if (n > avail)
+		n = avail;
+	for (i = 0; i < n; i++)
+		view(&d[i], fp_ring_slot_at(r->ring, r->head + i));
+	r->head += n;
+	if (n != 0)
+		__atomic_store_n(&r->ring->cons.head, r->head, __ATOMIC_RELEASE);
+	return n;
 }
 
-/* Free n mbufs (and their segments) into their pools' common rings,
- * never into a per-lcore cache: this process's lcore id may be another's
- * too. */
-static void
-free_uncached(struct rte_mbuf *const *mbufs, unsigned int n)
+/* The position of a held datagram's mbuf: where the last release ended,
+ * in the usual case (released in the order taken); else looked for. */
+static int
+position(const struct fp_recv *r, const struct rte_mbuf *m, uint32_t *pos)
 {
-	void *batch[64];
-	struct rte_mempool *pool = NULL;
-	unsigned int i, nb = 0;
+	uint32_t p;
 
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *m, *next;
-
-		for (m = mbufs[i]; m != NULL; m = next) {
-			next = m->next;
-			m = rte_pktmbuf_prefree_seg(m);
-			if (m == NULL)
-				continue;
-			if (m->pool != pool || nb == RTE_DIM(batch)) {
-				if (nb != 0)
-					rte_mempool_generic_put(pool, batch, nb, NULL);
-				pool = m->pool;
-				nb = 0;
-			}
-			batch[nb++] = m;
-		}
+	if (r->next - r->tail < r->head - r->tail &&
+			fp_ring_slot_at(r->ring, r->next)->mbuf == m &&
+			!r->done[r->next & r->ring->mask]) {
+		*pos = r->next;
+		return 0;
 	}
-	if (nb != 0)
-		rte_mempool_generic_put(pool, batch, nb, NULL);
+	for (p = r->tail; p != r->head; p++)
+		if (fp_ring_slot_at(r->ring, p)->mbuf == m &&
+				!r->done[p & r->ring->mask]) {
+			*pos = p;
+			return 0;
+		}
+	return -1;                  /* not held: released already, or foreign */
 }
 
-/* Back to fastpath on the return ring, whose lcores free them into
- * their caches; what does not fit, into the pools directly (without a
- * per-lcore cache: this process's lcore id may be another's too). */
+/* Released in order, the tail follows; out of order, the datagram is
+ * marked and the tail passes it once those before it are released too. */
 void
 fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n)
 {
-	struct rte_mbuf *batch[RELEASE_BATCH];
-	unsigned int i = 0, nb, k;
+	const uint32_t mask = r->ring->mask;
+	uint32_t old = r->tail, pos;
+	unsigned int i;
 
-	while (i < n) {
-		for (nb = 0; i < n && nb < RELEASE_BATCH; i++)
-			if (d[i].mbuf != NULL) {    /* NULL: released already */
-				batch[nb++] = d[i].mbuf;
-				d[i].mbuf = NULL;
+	for (i = 0; i < n; i++) {
+		if (d[i].mbuf == NULL)          /* released already */
+			continue;
+		if (position(r, d[i].mbuf, &pos) == 0) {
+			r->next = pos + 1;
+			if (pos == r->tail) {
+				r->tail++;
+				while (r->pending != 0 && r->done[r->tail & mask]) {
+					r->done[r->tail & mask] = 0;
+					r->pending--;
+					r->tail++;
+				}
+			} else {
+				r->done[pos & mask] = 1;
+				r->pending++;
 			}
-		k = rte_ring_enqueue_burst(r->back, (void **)batch, nb, NULL);
-		if (k < nb)
-			free_uncached(batch + k, nb - k);
-		/* counted after the mbufs are back: a consumer killed in
-		 * between leaves them counted held, though back (at most
-		 * this chunk) */
-		r->released += nb;
-		r->mine += nb;
-		__atomic_store_n(&r->sh->released, r->released, __ATOMIC_RELEASE);
+		}
+		d[i].mbuf = NULL;
 	}
+	if (r->tail != old)
+		__atomic_store_n(&r->ring->cons.tail, r->tail, __ATOMIC_RELEASE);
 }
-
 int
 fp_recv_closed(const struct fp_recv *r)
 {
@@ -339,7 +319,7 @@ fp_recv_closed(const struct fp_recv *r)
 unsigned long long
 fp_recv_held(const struct fp_recv *r)
 {
-	return (unsigned long long)(r->taken - r->mine);
+	return (unsigned long long)(r->head - r->tail - r->pending);
 }
 
 void
@@ -349,10 +329,13 @@ fp_recv_close(struct fp_recv *r)
 
 	if (r == NULL)
 		return;
+	/* what is held is released: the views end here */
+	__atomic_store_n(&r->ring->cons.tail, r->head, __ATOMIC_RELEASE);
 	pid = r->pid;
 	__atomic_compare_exchange_n(&r->sh->consumer, &pid, 0, false,
 			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 	if (r->lock_fd >= 0)
 		close(r->lock_fd);      /* the lock goes with it */
+	free(r->done);
 	free(r);
 }

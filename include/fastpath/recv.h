@@ -13,16 +13,18 @@
  *       unsigned int n = fp_recv_burst(r, d, 32);
  *       for (unsigned int i = 0; i < n; i++)
  *           use(d[i].payload, d[i].len);   // views as handlers get them
- *       fp_recv_release(r, d, n);          // the mbufs back to fastpath
+ *       fp_recv_release(r, d, n);          // back to fastpath
  *   }
  *
  * The process becomes a DPDK secondary of fastpath (its --file-prefix):
  * fastpath must run with hugepages. One consumer per ring: a second is
- * refused while the first lives. Rules: release every datagram you took
- * (the mbuf is fastpath's pool's; a view is valid until it is released);
- * never write to a frame; release from the thread that called
+ * refused while the first lives. Rules: release every datagram you took,
+ * soon and best in the order taken (the mbuf is fastpath's pool's and
+ * goes back to it in ring order: one kept holds back those released after
+ * it, and they count against the ring's size; a view is valid until it is
+ * released); never write to a frame; release from the thread that called
  * fp_recv_burst (or serialise). A consumer that dies holding datagrams
- * loses them to fastpath's pool: fastpath notices, counts them
+ * loses nothing: fastpath notices, takes their mbufs back, counts them
  * ("orphaned" in /fastpath/udp) and lets the next consumer attach.
  * Datagrams wait on the ring meanwhile; when it is full fastpath drops and
  * counts them as the kernel does a full socket buffer (Udp RcvbufErrors).
@@ -52,7 +54,9 @@ struct fp_recv *fp_recv_open(const char *file_prefix, const char *name,
 unsigned int fp_recv_burst(struct fp_recv *r, struct fp_dgram *d,
 		unsigned int n);
 
-/* Give d[0..n) back to fastpath's mempool. */
+/* Give d[0..n) back to fastpath (their views end; a view released
+ * already, mbuf NULL, is skipped). In the order taken it costs a store;
+ * out of order, a search among those held. */
 void fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n);
 
 /* Non-zero once fastpath is stopping (FP_RECV_STOPPING) or gone without
@@ -68,8 +72,8 @@ int fp_recv_closed(const struct fp_recv *r);
 /* Datagrams taken and not yet released. */
 unsigned long long fp_recv_held(const struct fp_recv *r);
 
-/* Detach (another consumer may attach). Release first: what is still
- * held is lost to the pool. DPDK stays initialised (in DPDK 22.11 a
+/* Release what is still held and detach (another consumer may attach).
+ * DPDK stays initialised (in DPDK 22.11 a
  * secondary's rte_eal_cleanup() would remove the primary's devices). */
 void fp_recv_close(struct fp_recv *r);
 

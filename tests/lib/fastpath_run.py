@@ -296,9 +296,11 @@ def check_invariants(c, stats, port_counts_every_queue=True):
     c.eq("sum softnet dropped == sum queue dropped",
          sum(s["dropped"] for s in stats["softnet_stat"].values()),
          sum(q["dropped"] for q in stats["queues"].values()))
-    # mbufs outside the pool at exit: only those ring consumers took and
-    # did not give back (a dead consumer's), as fastpath reported them
-    outside = sum(u.get("consumer_dequeued", 0) - u.get("consumer_released", 0)
+    # mbufs outside the pool at exit: only those a ring consumer that
+    # outlived fastpath's wait held, as fastpath reported them (a dead
+    # consumer's were given back: orphaned)
+    outside = sum(u.get("consumer_held", 0) + (u.get("rx_queue", 0)
+                  if u.get("consumer_pid", 0) != 0 else 0)
                   for u in stats.get("udp", {}).values())
     if outside == 0:
         for name, mp in stats["mempools"].items():

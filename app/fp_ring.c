@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,18 +48,28 @@ struct fp_ring_listener {
 	struct fp_ring_shared *sh;
 	int lock_fd;              /* the consumer's lock file, to probe it */
 	char lock_path[256];
-	uint32_t drained;         /* freed by fastpath at exit, never taken */
+	/* fastpath's threads (housekeeping, telemetry's, the exit) one at a
+	 * time around the lock file — an flock is the open file's, shared by
+	 * them all — and the counts below */
+	pthread_mutex_t mutex;
+	uint64_t head, tail;      /* the ring's cons.head, cons.tail, in 64 bits
+	                           * (looked at once a second at least) */
+	uint64_t drained;         /* freed by fastpath at exit, never taken */
 };
 
 /* Is a consumer attached (holding the lock)? A probe takes the lock for
  * an instant when it is free; a consumer attaching then retries. */
 static bool
-consumer_alive(const struct fp_ring_listener *r)
+consumer_alive(struct fp_ring_listener *r)
 {
-	if (flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0)
-		return errno == EWOULDBLOCK;
-	flock(r->lock_fd, LOCK_UN);
-	return false;
+	bool alive;
+
+	pthread_mutex_lock(&r->mutex);
+	alive = flock(r->lock_fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	if (!alive)
+		flock(r->lock_fd, LOCK_UN);
+	pthread_mutex_unlock(&r->mutex);
+	return alive;
 }
 
 /*
@@ -76,10 +87,11 @@ consumer_alive(const struct fp_ring_listener *r)
  *
  * No mbuf pointer comes back from the consumer: the lcore keeps those it
  * put on the ring (held[], in ring order: by position when it is the only
- * producer, else with the runs of positions they went to), and every RECLAIM_EVERY datagrams (and at every tick) frees
- * those the ring's consumer tail has passed — into its own mempool cache,
- * where its next receive burst finds them. A consumer that releases as it
- * goes keeps a few hundred mbufs cycling.
+ * producer, else with the runs of positions they went to), and every
+ * RECLAIM_EVERY datagrams (and at every tick) frees those the ring's
+ * consumer tail has passed — into its own mempool cache, where its next
+ * receive burst finds them. A consumer that releases as it goes keeps a
+ * few hundred mbufs cycling.
  */
 #define STAGE_MAX 128
 #define STAGE_WAIT_US 10
@@ -507,6 +519,7 @@ fp_rings_setup(struct fp_app *a, char *err, size_t errlen)
 		if (r == NULL)
 			return -ENOMEM;
 		r->lock_fd = -1;
+		pthread_mutex_init(&r->mutex, NULL);
 		r->held_size = rte_align32pow2(s->ring_size);
 		l->handler = &ring_handler;
 		l->hconf = r;
@@ -569,7 +582,7 @@ fp_rings_create(struct fp_app *a, char *err, size_t errlen)
 /* A consumer whose process is gone (its lock fell with it) held
  * datagrams: give them back (the lcores free their mbufs), count them and
  * free the slot — with the lock held, so that no consumer attaches
- * meanwhile (one attaching retries for a while). */
+ * meanwhile (one attaching retries for a while). With r->mutex. */
 static void
 check_consumer(struct fp_ring_listener *r, const char *name)
 {
@@ -589,27 +602,40 @@ check_consumer(struct fp_ring_listener *r, const char *name)
 	flock(r->lock_fd, LOCK_UN);
 }
 
+/* The ring's 32-bit consumer positions into r->head, r->tail (64-bit:
+ * each moves less than 2^32 between two looks). With r->mutex. */
+static void
+positions(struct fp_ring_listener *r)
+{
+	/* the tail first: it never passes the head */
+	uint32_t tail = __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE);
+	uint32_t head = __atomic_load_n(&r->ring->cons.head, __ATOMIC_ACQUIRE);
+
+	r->tail += (uint32_t)(tail - (uint32_t)r->tail);
+	r->head += (uint32_t)(head - (uint32_t)r->head);
+}
+
 bool
 fp_ring_read(const struct fp_listener *l, const char *name,
 		struct fp_ring_status *st)
 {
 	struct fp_ring_listener *r = l->hconf;
-	uint32_t head, tail;
 
 	if (l->action != FP_ACT_RING || r == NULL || r->sh == NULL)
 		return false;
+	pthread_mutex_lock(&r->mutex);
 	check_consumer(r, name);
-	/* the tail first: it never passes the head */
-	tail = __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE);
-	head = __atomic_load_n(&r->ring->cons.head, __ATOMIC_ACQUIRE);
-	st->rx_queue = __atomic_load_n(&r->ring->prod.tail, __ATOMIC_ACQUIRE) - head;
+	positions(r);
+	st->rx_queue = (uint32_t)(__atomic_load_n(&r->ring->prod.tail,
+			__ATOMIC_ACQUIRE) - (uint32_t)r->head);
 	st->size = rte_ring_get_capacity(r->ring);
 	st->consumer = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
 	st->orphaned = __atomic_load_n(&r->sh->orphaned, __ATOMIC_ACQUIRE);
-	st->dequeued = head - r->drained;
-	st->released = tail - r->drained - st->orphaned;
+	st->dequeued = r->head - r->drained;
+	st->released = r->tail - r->drained - st->orphaned;
 	st->deaths = __atomic_load_n(&r->sh->deaths, __ATOMIC_RELAXED);
 	st->attaches = __atomic_load_n(&r->sh->attaches, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&r->mutex);
 	return true;
 }
 
@@ -657,11 +683,10 @@ lcores_free_held(const struct fp_app *a, unsigned int id, uint32_t upto)
 				a->lcores[lc]->proc.hstate[id], upto);
 }
 
-uint64_t
+void
 fp_rings_drain(struct fp_app *a)
 {
 	struct fp_listen_table *t = &a->rx.listen;
-	uint64_t outside = 0;
 	unsigned int i, k;
 
 	/* tell consumers, and give them a moment to detach */
@@ -674,7 +699,7 @@ fp_rings_drain(struct fp_app *a)
 	for (i = 0; i < t->n; i++) {
 		struct fp_ring_listener *r = t->l[i].hconf;
 		struct fp_ring_status st;
-		uint32_t prod;
+		uint32_t prod, tail;
 
 		if (!fp_ring_read(&t->l[i], t->plugin[i].ring, &st))
 			continue;
@@ -684,26 +709,41 @@ fp_rings_drain(struct fp_app *a)
 		prod = r->ring->prod.tail;
 		if (consumer_alive(r)) {
 			/* it may read what waits and what it holds still: leave
-			 * it those, and the ring */
+			 * it those, and the ring (and the mempool: main.c) */
 			r->abandoned = true;
-			lcores_free_held(a, i, __atomic_load_n(&r->ring->cons.tail,
-					__ATOMIC_ACQUIRE));
-			fp_ring_read(&t->l[i], t->plugin[i].ring, &st);
-			outside += prod - r->ring->cons.tail;
-			FP_LOG(WARNING, "ring %s: its consumer (pid %d) did not detach within 2 s: the ring is left to it, with %u datagram(s) waiting and %u held",
+			tail = __atomic_load_n(&r->ring->cons.tail, __ATOMIC_ACQUIRE);
+			lcores_free_held(a, i, tail);
+			FP_LOG(WARNING, "ring %s: its consumer (pid %d) did not detach within 2 s: the ring is left to it, with %u mbuf(s) (what waits and what it holds)",
 				t->plugin[i].ring, (int)r->sh->consumer,
-				(unsigned int)st.rx_queue, (unsigned int)(st.dequeued - st.released -
-					st.orphaned));
+				(unsigned int)(prod - tail));
 			continue;
 		}
+		pthread_mutex_lock(&r->mutex);
 		check_consumer(r, t->plugin[i].ring);   /* died meanwhile */
+		positions(r);
 		/* no consumer: what waits on the ring is fastpath's to free */
 		r->drained += prod - r->ring->cons.head;
 		r->ring->cons.head = prod;
 		__atomic_store_n(&r->ring->cons.tail, prod, __ATOMIC_RELEASE);
+		positions(r);
+		pthread_mutex_unlock(&r->mutex);
 		lcores_free_held(a, i, prod);
 	}
-	return outside;
+}
+
+bool
+fp_rings_abandoned(const struct fp_app *a)
+{
+	const struct fp_listen_table *t = &a->rx.listen;
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct fp_ring_listener *r = t->l[i].hconf;
+
+		if (t->l[i].action == FP_ACT_RING && r != NULL && r->abandoned)
+			return true;
+	}
+	return false;
 }
 
 void
@@ -726,6 +766,7 @@ fp_rings_free(struct fp_app *a)
 			close(r->lock_fd);
 			unlink(r->lock_path);
 		}
+		pthread_mutex_destroy(&r->mutex);
 		free(r);
 		l->hconf = NULL;
 		l->handler = NULL;

@@ -45,10 +45,13 @@ void fp_rings_flush(void *const *hstate, bool drained, uint64_t now);
 /* Look for dead consumers (from housekeeping, once a second). */
 void fp_rings_check(struct fp_app *a);
 /* After the lcores stopped: tell consumers, wait up to 2 s for them to
- * detach, free the mbufs of what waits on the rings or was held; returns
- * the mbufs left to consumers that did not detach (not back in the
- * pool). */
-uint64_t fp_rings_drain(struct fp_app *a);
+ * detach, free the mbufs of what waits on the rings or was released; a
+ * consumer still attached keeps its ring and what it holds or could
+ * still take (logged). */
+void fp_rings_drain(struct fp_app *a);
+/* A consumer still attached after fp_rings_drain: it may read fastpath's
+ * mempools still (leave them). */
+bool fp_rings_abandoned(const struct fp_app *a);
 void fp_rings_free(struct fp_app *a);
 
 #endif /* FP_RING_H */

@@ -5,6 +5,7 @@
  * else lives in its own module.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +185,7 @@ main(int argc, char **argv)
 {
 	char err[512] = "";
 	int k, rc, status;
+	bool keep_pools;
 
 	if (fp_version_requested(argc, argv))
 		return fp_version_print(), EXIT_SUCCESS;
@@ -233,9 +235,11 @@ main(int argc, char **argv)
 	rte_pdump_uninit();
 	fp_mcast_free(&fp_app);
 	fp_lcores_free(&fp_app);
+	keep_pools = fp_rings_abandoned(&fp_app);   /* a consumer reads them */
 	fp_rings_free(&fp_app);
 	fp_plugins_unload(&fp_app.rx.listen);
-	fp_pools_free(&fp_app);
+	if (!keep_pools)
+		fp_pools_free(&fp_app);
 	rte_eal_cleanup();
 	return status;
 }

@@ -55,8 +55,8 @@ unsigned int fp_recv_burst(struct fp_recv *r, struct fp_dgram *d,
 		unsigned int n);
 
 /* Give d[0..n) back to fastpath (their views end; a view released
- * already, mbuf NULL, is skipped). In the order taken it costs a store;
- * out of order, a search among those held. */
+ * already, mbuf NULL, is skipped — never release a copy of one). In the
+ * order taken it costs a store; out of order, a search among those held. */
 void fp_recv_release(struct fp_recv *r, struct fp_dgram *d, unsigned int n);
 
 /* Non-zero once fastpath is stopping (FP_RECV_STOPPING) or gone without

@@ -204,6 +204,16 @@ fp_eal_init(int argc, char **argv)
 {
 	bool help = has_arg(argc, argv, "-h") || has_arg(argc, argv, "--help");
 	int saved = -1, null, rc;
+	/* EAL reorders its argv and writes over an entry (getopt, and the
+	 * program name before what it parsed): give it a copy, so that
+	 * fp_eal_init_failure reads the options as they were given (kept:
+	 * EAL may point into it) */
+	static char **copy;
+
+	copy = calloc((size_t)argc + 1, sizeof(*copy));
+	if (copy == NULL)
+		return -1;
+	memcpy(copy, argv, (size_t)argc * sizeof(*copy));
 
 	/* EAL answers a bad argument with 80 lines of usage on stdout: keep
 	 * them out of the way (its one-line reason goes to the log), unless
@@ -221,7 +231,7 @@ fp_eal_init(int argc, char **argv)
 	 * its legacy socket) stays below warning; --log-level overrides */
 	rte_log_set_level(RTE_LOGTYPE_USER1, RTE_LOG_WARNING);
 	rte_log_set_level_pattern("lib.telemetry", RTE_LOG_WARNING);
-	rc = rte_eal_init(argc, argv);
+	rc = rte_eal_init(argc, copy);
 	if (saved >= 0) {
 		fflush(stdout);
 		dup2(saved, STDOUT_FILENO);

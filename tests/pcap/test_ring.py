@@ -19,6 +19,8 @@ receiving, telemetry says the consumer died and how many datagrams it
 held, fastpath takes their mbufs back: at exit the mempool misses none.
 ring_release_order: a consumer releasing out of order, keeping one.
 ring_consumer_stopped: fastpath stops under a stopped consumer.
+ring_prefix_held: a stopped consumer of a killed fastpath is named to the
+next fastpath with that prefix.
 ring_bad_input: --no-huge, bad sizes and names, a name twice: one line,
 exit status 2.
 
@@ -483,6 +485,39 @@ def primary_killed(name, c):
 
 
 @with_hugepages
+def prefix_held(name, c):
+    """fastpath killed while its consumer is stopped: the consumer still
+    maps its memory, and a fastpath started again with that prefix says
+    which process to end (its one line, status 1) — with --file-prefix as
+    the last EAL option, as the docs write it."""
+    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=h,size=1024"],
+                infinite=True)
+    r = None
+    try:
+        c.true("fastpath up", p.up())
+        r = p.receiving(c, "h", 1000)
+        r.send_signal(signal.SIGSTOP)
+        p.proc.kill()
+        p.proc.wait()
+        again = subprocess.run([fr.BINARY, "--no-pci", "-l", "0,1", "-m", "256",
+                                "--log-level", "lib.eal:warning", "--vdev", "net_null0",
+                                "--file-prefix", fr.prefix(name), "--",
+                                "--listen", "9=ring,name=h"],
+                               capture_output=True, text=True, timeout=60)
+        lines = [l for l in again.stderr.splitlines() if l.startswith("fastpath:")]
+        c.eq("a new fastpath with the prefix: status", again.returncode, 1)
+        c.true("... one line naming the consumer (pid %d): %r" % (r.pid, lines),
+               len(lines) == 1 and "process %d still maps the memory" % r.pid in lines[0])
+        r.send_signal(signal.SIGCONT)
+        _, rerr = r.communicate(timeout=10)
+        c.eq("resumed, the consumer ends by itself, status 1", r.returncode, 1)
+        r = None
+    finally:
+        p.stop(kill=r)
+    return c.done()
+
+
+@with_hugepages
 def pid_namespace(name, c):
     """A consumer in its own pid namespace (a container): its pid means
     nothing to fastpath, whose liveness check is the consumer's lock, so
@@ -801,7 +836,8 @@ def bad_input():
 
 if __name__ == "__main__":
     fr.main({"deliver": deliver, "two_lcores": two_lcores, "full": full,
-             "small_load": small_load, "primary_killed": primary_killed, "backpressure": backpressure,
+             "small_load": small_load, "primary_killed": primary_killed,
+             "prefix_held": prefix_held, "backpressure": backpressure,
              "consumer_killed": consumer_killed, "consumer_stopped": consumer_stopped, "pid_namespace": pid_namespace,
              "out_of_tree": out_of_tree, "release_order": release_order,
              "bad_input": bad_input})

@@ -59,16 +59,20 @@ static void
 banner_listeners(void)
 {
 	const struct fp_listen_table *t = &fp_app.rx.listen;
-	char buf[512] = "", a[96];
+	char buf[512] = "", a[96], ring[64];
 	size_t used = 0;
 	unsigned int i;
 
 	for (i = 0; i < t->n && used < sizeof(buf); i++) {
 		fp_listener_format(&t->l[i], a, sizeof(a));
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s%s%s=%s",
+		ring[0] = '\0';
+		if (t->l[i].action == FP_ACT_RING)   /* as --listen says it */
+			snprintf(ring, sizeof(ring), ",name=%s,size=%u",
+				t->plugin[i].ring, t->plugin[i].ring_size);
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s%s%s=%s%s",
 				i ? ", " : "", fp_app.opts.listen_name[i],
 				fp_app.opts.listen_name[i][0] ? " " : "", a,
-				fp_action_name(t->l[i].action));
+				fp_action_name(t->l[i].action), ring);
 	}
 	if (used >= sizeof(buf))
 		strcpy(buf + sizeof(buf) - 5, " ...");

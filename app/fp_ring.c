@@ -55,6 +55,8 @@ struct fp_ring_listener {
 	uint64_t head, tail;      /* the ring's cons.head, cons.tail, in 64 bits
 	                           * (looked at once a second at least) */
 	uint64_t drained;         /* freed by fastpath at exit, never taken */
+	int32_t seen;             /* the consumer's pid at the last look */
+	uint64_t seen_deaths;     /* and the ring's deaths */
 };
 
 /* Is a consumer attached (holding the lock)? A probe takes the lock for
@@ -594,12 +596,39 @@ check_consumer(struct fp_ring_listener *r, const char *name)
 	pid = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
 	if (pid != 0) {             /* else it detached before the lock */
 		held = fp_ring_recover(r->ring, r->sh);
-		FP_LOG(WARNING, "ring %s: its consumer (pid %d) died holding %u datagram(s): given back to the mempool (%llu by dead consumers in all)",
-			name, (int)pid, held,
-			(unsigned long long)__atomic_load_n(&r->sh->orphaned,
-				__ATOMIC_RELAXED));
+		if (held == 0)
+			FP_LOG(WARNING, "ring %s: its consumer (pid %d) died, holding no datagram",
+				name, (int)pid);
+		else
+			FP_LOG(WARNING, "ring %s: its consumer (pid %d) died holding %u datagram(s): given back to the mempool (%llu by dead consumers in all)",
+				name, (int)pid, held,
+				(unsigned long long)__atomic_load_n(&r->sh->orphaned,
+					__ATOMIC_RELAXED));
+		r->seen = 0;
+		r->seen_deaths = __atomic_load_n(&r->sh->deaths, __ATOMIC_ACQUIRE);
 	}
 	flock(r->lock_fd, LOCK_UN);
+}
+
+/* Consumers attaching and detaching, as a look sees them. With r->mutex. */
+static void
+note_consumer(struct fp_ring_listener *r, const char *name)
+{
+	int32_t pid = __atomic_load_n(&r->sh->consumer, __ATOMIC_ACQUIRE);
+	uint64_t deaths = __atomic_load_n(&r->sh->deaths, __ATOMIC_ACQUIRE);
+
+	if (pid == r->seen && deaths == r->seen_deaths)
+		return;
+	if (r->seen != 0 && deaths != r->seen_deaths)
+		FP_LOG(WARNING, "ring %s: its consumer (pid %d) died; the next one gave back what it held (%llu datagram(s) by dead consumers in all)",
+			name, (int)r->seen, (unsigned long long)
+			__atomic_load_n(&r->sh->orphaned, __ATOMIC_RELAXED));
+	else if (r->seen != 0)
+		FP_LOG(NOTICE, "ring %s: consumer pid %d detached", name, (int)r->seen);
+	if (pid != 0)
+		FP_LOG(NOTICE, "ring %s: consumer pid %d attached", name, (int)pid);
+	r->seen = pid;
+	r->seen_deaths = deaths;
 }
 
 /* The ring's 32-bit consumer positions into r->head, r->tail (64-bit:
@@ -625,6 +654,7 @@ fp_ring_read(const struct fp_listener *l, const char *name,
 		return false;
 	pthread_mutex_lock(&r->mutex);
 	check_consumer(r, name);
+	note_consumer(r, name);
 	positions(r);
 	st->rx_queue = (uint32_t)(__atomic_load_n(&r->ring->prod.tail,
 			__ATOMIC_ACQUIRE) - (uint32_t)r->head);

@@ -147,6 +147,19 @@ primary_gone(void)
 	return gone;
 }
 
+/* rte_memzone_walk: a ring listener's name onto the list arg. */
+static void
+ring_name(const struct rte_memzone *mz, void *arg)
+{
+	char *names = arg;
+	size_t used = strlen(names);
+	const size_t len = sizeof(FP_RING_MZ_PREFIX) - 1;
+
+	if (strncmp(mz->name, FP_RING_MZ_PREFIX, len) == 0 && used < 255)
+		snprintf(names + used, 256 - used, "%s%s", used ? ", " : "",
+			mz->name + len);
+}
+
 struct fp_recv *
 fp_recv_open(const char *file_prefix, const char *name, char *err,
 		size_t errlen)
@@ -174,10 +187,15 @@ fp_recv_open(const char *file_prefix, const char *name, char *err,
 		return fail(err, errlen, "out of memory");
 	r->ring = rte_ring_lookup(rn);
 	if (mz == NULL || r->ring == NULL) {
+		char names[256] = "";
+
 		free(r);
+		rte_memzone_walk(ring_name, names);
 		return fail(err, errlen,
-			"fastpath (file prefix %s) has no ring listener named %s",
-			file_prefix ? file_prefix : "rte", name);
+			"fastpath (file prefix %s) has no ring listener named %s (%s%s)",
+			file_prefix ? file_prefix : "rte", name,
+			names[0] ? "its rings: " : "it has no ring listener",
+			names);
 	}
 	r->sh = mz->addr;
 	r->lock_fd = -1;

@@ -195,6 +195,11 @@ def deliver(name, c):
         c.true("... one line saying why: %r" % second.stderr,
                "has a consumer already" in second.stderr and
                len(second.stderr.strip().splitlines()) == 1)
+        other = subprocess.run([RECV, "-f", fr.prefix(name), "-n", "1", "feeds"],
+                               capture_output=True, text=True, timeout=60, env=CONSUMER_ENV)
+        c.true("a ring that does not exist: status 2, the rings there are: %r" %
+               other.stderr[-200:], other.returncode == 2 and
+               "no ring listener named feeds (its rings: feed)" in other.stderr)
         out, err = r.communicate(timeout=60)
         c.eq("consumer status: %s" % err.decode()[-200:], r.returncode, 0)
         got, whole = read_len_prefixed(out)
@@ -208,6 +213,8 @@ def deliver(name, c):
     finally:
         rc, stats, err = p.stop()
     c.eq("fastpath exit status", rc, 0)
+    c.true("the banner names the ring: %s" % [l for l in err.splitlines() if "listener" in l],
+           "9=ring,name=feed,size=4096" in err)
     if stats:
         c.eq("Udp RcvbufErrors", stats["snmp"]["Udp"]["RcvbufErrors"], 0)
         c.eq("listener datagrams", stats["udp"]["0"]["datagrams"], n)
@@ -366,6 +373,11 @@ def backpressure(name, c):
                 r.communicate()
                 c.true("the consumer ends when fastpath stops", False)
     c.eq("fastpath exit status", rc, 0)
+    if r is not None:
+        c.true("the consumer's attach and detach are logged: %s" %
+               [l for l in err.splitlines() if "consumer pid" in l],
+               "ring bp: consumer pid %d attached" % r.pid in err and
+               "ring bp: consumer pid %d detached" % r.pid in err)
     if stats:
         u = stats["udp"]["0"]
         c.eq("the listener's drops are RcvbufErrors", stats["snmp"]["Udp"]["RcvbufErrors"],

@@ -391,12 +391,8 @@ def consumer_stopped(name, c):
     2 s, says so, leaves the consumer its ring and exits cleanly; what
     waits and what the consumer holds are the only mbufs missing from the
     pool. Resumed, the consumer ends by itself."""
-    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=s,size=1024"],
-                infinite=True)
-    r = None
+    p, r = under_load(name, c, "s")
     try:
-        c.true("fastpath up", p.up())
-        r = p.receiving(c, "s", 1000)
         r.send_signal(signal.SIGSTOP)
         c.true("the ring fills", fr.wait_for(
             lambda: p.udp()["0"]["rx_queue"] + p.udp()["0"]["consumer_held"] == 1024, 20, 0.05))
@@ -466,17 +462,22 @@ def consumer_killed(name, c):
     return c.done()
 
 
+def under_load(name, c, ring):
+    """fastpath replaying 64 datagrams in a loop to a ring of 1,024 named
+    ring, and a consumer (fastpath-recv -q) checked to receive."""
+    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=%s,size=1024" % ring],
+                infinite=True)
+    c.true("fastpath up", p.up())
+    return p, p.receiving(c, ring, 1000)
+
+
 @with_hugepages
 def primary_killed(name, c):
     # fastpath killed under its consumer: the consumer notices and ends
     # (status 1, saying so); a consumer started afterwards is told that
     # fastpath is not running
-    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=g,size=1024"],
-                infinite=True)
-    r = None
+    p, r = under_load(name, c, "g")
     try:
-        c.true("fastpath up", p.up())
-        r = p.receiving(c, "g", 1000)
         p.proc.kill()
         p.proc.wait()
         try:
@@ -502,12 +503,8 @@ def prefix_held(name, c):
     maps its memory, and a fastpath started again with that prefix says
     which process to end (its one line, status 1) — with --file-prefix as
     the last EAL option, as the docs write it."""
-    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=h,size=1024"],
-                infinite=True)
-    r = None
+    p, r = under_load(name, c, "h")
     try:
-        c.true("fastpath up", p.up())
-        r = p.receiving(c, "h", 1000)
         r.send_signal(signal.SIGSTOP)
         p.proc.kill()
         p.proc.wait()

@@ -81,7 +81,7 @@ struct fp_lcore {
 	struct fp_lcore_queue q[FP_MAX_LCORE_QUEUES];
 	struct fp_icmp_limit icmp_limit;    /* its ICMP error rate limits */
 	uint32_t mcast_ports;               /* ports whose IGMP/MLD it sends */
-	bool rings;                         /* it may stage for ring listeners */
+	uint64_t flushers;                  /* listeners whose handler has a flush */
 } __rte_cache_aligned;
 
 struct fp_app {

@@ -157,7 +157,6 @@ fp_lcores_plan(struct fp_app *a, char *err, size_t errlen)
 		if (lc == NULL)
 			continue;
 		for (i = 0; i < a->rx.listen.n; i++) {
-			lc->rings |= a->rx.listen.l[i].action == FP_ACT_RING;
 			if (a->rx.listen.l[i].action != FP_ACT_SEQ)
 				continue;
 			lc->proc.hstate[i] = rte_zmalloc_socket("fp_seq",
@@ -168,6 +167,7 @@ fp_lcores_plan(struct fp_app *a, char *err, size_t errlen)
 					"cannot allocate the seq table of listener %u on lcore %u (%zu bytes)",
 					i, id, sizeof(struct fp_seq_table)), -ENOMEM;
 		}
+		lc->flushers = fp_plugins_flushers(&a->rx.listen);
 		/* users' handlers: their state on this lcore */
 		rc = fp_plugins_lcore_init(&a->rx.listen, id, lc->proc.hstate, err,
 				errlen);

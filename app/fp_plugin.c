@@ -144,6 +144,33 @@ fp_plugins_tick(const struct fp_listen_table *t, void **hstate, uint64_t tsc)
 	}
 }
 
+_Static_assert(FP_MAX_LISTENERS <= 64, "a bit per listener in a uint64_t");
+
+uint64_t
+fp_plugins_flushers(const struct fp_listen_table *t)
+{
+	uint64_t mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->l[i].handler != NULL && t->l[i].handler->flush != NULL)
+			mask |= 1ull << i;
+	return mask;
+}
+
+void
+fp_plugins_flush(const struct fp_listen_table *t, void **hstate,
+		uint64_t mask, bool drained, uint64_t tsc)
+{
+	while (mask != 0) {
+		unsigned int i = (unsigned int)__builtin_ctzll(mask);
+		const struct fp_listener *l = &t->l[i];
+
+		mask &= mask - 1;
+		l->handler->flush(hstate[i], l->hconf, drained, tsc);
+	}
+}
+
 void
 fp_plugins_lcore_fini(const struct fp_listen_table *t, void **hstate)
 {

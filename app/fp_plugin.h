@@ -7,6 +7,7 @@
  * loaded with dlopen at start-up, before any port starts; each error is one
  * line and bad input (exit 2). See include/fastpath/handler.h.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,11 @@ int fp_plugins_lcore_init(const struct fp_listen_table *t, unsigned int lcore,
 		void **hstate, char *err, size_t errlen);
 /* The plugins' ticks, on the lcore (its housekeeping). */
 void fp_plugins_tick(const struct fp_listen_table *t, void **hstate, uint64_t tsc);
+/* The listeners whose handler has a flush (a bit per listener id). */
+uint64_t fp_plugins_flushers(const struct fp_listen_table *t);
+/* After a poll pass on the lcore: the flush of the listeners in mask. */
+void fp_plugins_flush(const struct fp_listen_table *t, void **hstate,
+		uint64_t mask, bool drained, uint64_t tsc);
 /* At exit, the lcores stopped: each plugin's lcore_fini, then fini and
  * dlclose. */
 void fp_plugins_lcore_fini(const struct fp_listen_table *t, void **hstate);

@@ -84,7 +84,7 @@ consumer_alive(struct fp_ring_listener *r)
  * the ring) are written, when the ring has no room beyond them, when a
  * poll pass found no full burst (its queues are drained, as DPDK's tx
  * buffers are flushed) or when the oldest waited STAGE_WAIT_US
- * (fp_rings_flush). It decides TAKEN or DROP_FULL at once from the room
+ * (its flush). It decides TAKEN or DROP_FULL at once from the room
  * it knows the ring has (the consumer only ever adds room).
  *
  * No mbuf pointer comes back from the consumer: the lcore keeps those it
@@ -455,7 +455,19 @@ ring_burst(void *state, const void *conf, const struct fp_dgram_batch *b,
 	memset(verdicts + k, FP_VERDICT_DROP_FULL, n - k);
 }
 
-/* What is staged, and what was given back while no datagram came. */
+/* After a poll pass: what is written goes on the ring when the lcore's
+ * queues are drained, or when the first of it has waited. */
+static void
+ring_flush(void *state, const void *conf, bool drained, uint64_t tsc)
+{
+	const struct fp_ring_listener *r = conf;
+	struct ring_lcore *st = state;
+
+	if (st->staged != 0 && (drained || tsc - st->first_tsc >= r->wait_tsc))
+		stage_flush(r, st);
+}
+
+/* What is written, and what was released while no datagram came. */
 static void
 ring_tick(void *state, const void *conf, uint64_t tsc)
 {
@@ -473,28 +485,9 @@ static const struct fp_handler ring_handler = {
 	.lcore_init = ring_lcore_init,
 	.burst = ring_burst,
 	.tick = ring_tick,
+	.flush = ring_flush,
 	.lcore_fini = ring_lcore_fini,
 };
-
-/* The ring listeners' ids, for the flush after each poll pass. */
-static uint16_t ring_ids[FP_MAX_LISTENERS];
-static unsigned int nb_ring_ids;
-
-void
-fp_rings_flush(void *const *hstate, bool drained, uint64_t now)
-{
-	const struct fp_listen_table *t = &fp_app.rx.listen;
-	unsigned int i;
-
-	for (i = 0; i < nb_ring_ids; i++) {
-		const struct fp_ring_listener *r = t->l[ring_ids[i]].hconf;
-		struct ring_lcore *st = hstate[ring_ids[i]];
-
-		if (st->staged != 0 &&
-				(drained || now - st->first_tsc >= r->wait_tsc))
-			stage_flush(r, st);
-	}
-}
 
 int
 fp_rings_setup(struct fp_app *a, char *err, size_t errlen)
@@ -562,7 +555,6 @@ fp_rings_create(struct fp_app *a, char *err, size_t errlen)
 		r->single = single;
 		r->stage_at = RTE_MIN((uint32_t)STAGE_MAX, s->ring_size / 2);
 		r->wait_tsc = rte_get_tsc_hz() * STAGE_WAIT_US / 1000000;
-		ring_ids[nb_ring_ids++] = (uint16_t)i;
 		if (r->ring == NULL)
 			return fp_err(err, errlen,
 				"--listen ring,name=%s: cannot create a ring of %u: %s",

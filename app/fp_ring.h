@@ -37,11 +37,6 @@ bool fp_ring_read(const struct fp_listener *l, const char *name,
 struct fp_listen_table;
 int fp_rings_eal_args(const struct fp_listen_table *t, int argc, char **argv,
 		char *err, size_t errlen);
-/* On an lcore (its handlers' states), after each poll pass (now: its
- * TSC): publish the datagrams it staged for rings when its queues are
- * drained (no full burst in the pass) or the oldest waited long enough;
- * and with drained before it stops. */
-void fp_rings_flush(void *const *hstate, bool drained, uint64_t now);
 /* Look for dead consumers (from housekeeping, once a second). */
 void fp_rings_check(struct fp_app *a);
 /* After the lcores stopped: tell consumers, wait up to 2 s for them to

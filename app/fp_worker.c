@@ -191,11 +191,11 @@ fp_worker_main(void *arg)
 			publish(s, n, burst, &out, now - prev);
 			prev = now;
 		}
-		/* what waits for a ring's consumer goes once no queue has
-		 * more at once, or once it waited (ring listeners' lcores
-		 * gather a few bursts) */
-		if (lc->rings)
-			fp_rings_flush(lc->proc.hstate, !full, prev);
+		/* handlers that gather over bursts (a ring's) pass on what
+		 * they hold once no queue has more at once, or once it waited */
+		if (lc->flushers)
+			fp_plugins_flush(&fp_app.rx.listen, lc->proc.hstate,
+				lc->flushers, !full, prev);
 		if (unlikely(++loops % CONTROL_LOOPS == 0)) {
 			FP_STAT_ADD(lc->lstats.loops, CONTROL_LOOPS);
 			if (fp_app_quitting())
@@ -208,8 +208,9 @@ fp_worker_main(void *arg)
 				control_tick(prev);
 		}
 	}
-	if (lc->rings)
-		fp_rings_flush(lc->proc.hstate, true, prev);
+	if (lc->flushers)
+		fp_plugins_flush(&fp_app.rx.listen, lc->proc.hstate, lc->flushers,
+			true, prev);
 	FP_STAT_ADD(lc->lstats.loops, loops % CONTROL_LOOPS);
 	FP_LOG(INFO, "lcore %u stopped after %llu loops", lc->id,
 		(unsigned long long)loops);

@@ -20,6 +20,7 @@
  * given, and fastpath publishes the sums once per burst (readers see them
  * under the names in counter_names, in /fastpath/udp and --stats-json).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,7 +30,7 @@ extern "C" {
 
 struct rte_mbuf;
 
-#define FP_HANDLER_ABI_VERSION 2
+#define FP_HANDLER_ABI_VERSION 3
 #define FP_HANDLER_MAX_COUNTERS 16
 
 /* How the datagram was addressed. */
@@ -155,6 +156,18 @@ struct fp_handler {
 	 * (microseconds apart when idle, longer under load), with the TSC:
 	 * timers, flushes. */
 	void (*tick)(void *lcore_state, const void *conf, uint64_t tsc);
+	/*
+	 * After each pass of the lcore's poll loop over its rx queues, with
+	 * the TSC and whether the pass found them drained (no full burst:
+	 * nothing more waits right now); and once with drained true before
+	 * the lcore stops. For a handler that gathers datagrams over several
+	 * bursts (the ring action publishes its batches so, as DPDK's tx
+	 * buffers are flushed): pass on what it holds when drained, or when
+	 * the oldest has waited long enough. Cheap when there is nothing to
+	 * do: it runs between bursts. NULL: none.
+	 */
+	void (*flush)(void *lcore_state, const void *conf, bool drained,
+			uint64_t tsc);
 	/* At exit, after the lcores stopped: free what lcore_init and init
 	 * made. */
 	void (*lcore_fini)(void *lcore_state, const void *conf);

@@ -206,6 +206,77 @@ const struct fp_handler *fastpath_handler(void) { return &h; }
 '''
 
 
+# A handler that keeps the datagrams it gets (TAKEN) and frees them in
+# its flush once the lcore's queues are drained: unless fastpath calls
+# flush (and with drained before the lcore stops), mbufs are missing at
+# exit.
+GATHER = r'''
+#include <stdlib.h>
+#include <rte_mbuf.h>
+#include <fastpath/handler.h>
+struct st { unsigned int n; struct rte_mbuf *m[8192]; };
+static int li(const void *c, unsigned int lcore, void **s)
+{
+	(void)c; (void)lcore;
+	*s = calloc(1, sizeof(struct st));
+	return *s == NULL ? -1 : 0;
+}
+static void b(void *s, const void *c, const struct fp_dgram_batch *k,
+              struct fp_dgram *d, uint16_t n, uint8_t *v)
+{
+	struct st *t = s;
+	(void)c;
+	for (uint16_t i = 0; i < n; i++) {
+		if (t->n == 8192)
+			continue;               /* consumed: fastpath frees it */
+		t->m[t->n++] = d[i].mbuf;
+		v[i] = FP_VERDICT_TAKEN;
+		k->counters[0]++;
+	}
+}
+static void f(void *s, const void *c, bool drained, uint64_t tsc)
+{
+	struct st *t = s;
+	(void)c; (void)tsc;
+	if (drained && t->n != 0) {
+		rte_pktmbuf_free_bulk(t->m, t->n);
+		t->n = 0;
+	}
+}
+static void lf(void *s, const void *c) { (void)c; free(s); }
+static const char *const names[] = { "taken", 0 };
+static const struct fp_handler h = { .abi_version = FP_HANDLER_ABI_VERSION,
+	.name = "gather", .counter_names = names, .lcore_init = li, .burst = b,
+	.flush = f, .lcore_fini = lf };
+const struct fp_handler *fastpath_handler(void);
+const struct fp_handler *fastpath_handler(void) { return &h; }
+'''
+
+
+def flush():
+    """A user's handler with a flush (built with pkg-config fastpath and
+    libdpdk): it takes every datagram and frees them when flush says the
+    queues are drained; every mbuf is back at exit."""
+    c = fr.Checker("handlers_flush")
+    d = fr.workdir("handlers_flush")
+    env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(BUILD, "meson-uninstalled"))
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs", "fastpath", "libdpdk"],
+                           capture_output=True, text=True, env=env)
+    c.eq("pkg-config fastpath libdpdk: %s" % flags.stderr, flags.returncode, 0)
+    h = compile_so(os.path.join(d, "gather.so"), GATHER, flags.stdout.split())
+    frames = [udp("10.0.0.2", 7000 + k, 5000, b"%d" % k) for k in range(3000)]
+    pcap = os.path.join(d, "in.pcap")
+    pg.write_pcap(pcap, frames)
+    r = fr.run("handlers_flush", ["net_pcap0,rx_pcap=" + pcap],
+               ["--listen", "5000=plugin,path=" + h])
+    c.eq("exit status", r.rc, 0)
+    if r.stats:
+        c.eq("it took every datagram", r.stats["udp"]["0"].get("taken"), len(frames))
+        c.eq("and freed them in its flush: mempools' in_use",
+             sum(m["in_use"] for m in r.stats["mempools"].values()), 0)
+    return c.done()
+
+
 def bad_plugins():
     """Every way a plugin can be wrong: one line naming it, status 2,
     before any port starts."""
@@ -300,4 +371,5 @@ def out_of_tree():
 
 if __name__ == "__main__":
     fr.main({"feed": feed, "kv": kv, "bad_plugins": bad_plugins, "out_of_tree": out_of_tree,
+             "flush": flush,
              "from_config_file": from_config_file})

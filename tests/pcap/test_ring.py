@@ -308,12 +308,8 @@ def small_load(name, c):
     # so a pass never finds its queue drained): what the lcore gathers
     # must reach the consumer, and far more often than its housekeeping
     # runs (every 256 passes)
-    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=s,size=64"],
-                infinite=True)
-    r = None
+    p, r = under_load(name, c, "s", 64, "-p", "10000000")
     try:
-        c.true("fastpath up", p.up())
-        r = p.receiving(c, "s", 1000, "-p", "10000000")
 
         def sample():
             lc = fr.telemetry(name, "/fastpath/lcores")["/fastpath/lcores"]
@@ -462,13 +458,14 @@ def consumer_killed(name, c):
     return c.done()
 
 
-def under_load(name, c, ring):
-    """fastpath replaying 64 datagrams in a loop to a ring of 1,024 named
-    ring, and a consumer (fastpath-recv -q) checked to receive."""
-    p = Primary(name, [frame(i) for i in range(64)], ["9=ring,name=%s,size=1024" % ring],
-                infinite=True)
+def under_load(name, c, ring, size=1024, *args):
+    """fastpath replaying 64 datagrams in a loop to a ring named ring of
+    size slots, and a consumer (fastpath-recv -q ARGS) checked to
+    receive."""
+    p = Primary(name, [frame(i) for i in range(64)],
+                ["9=ring,name=%s,size=%d" % (ring, size)], infinite=True)
     c.true("fastpath up", p.up())
-    return p, p.receiving(c, ring, 1000)
+    return p, p.receiving(c, ring, 1000, *args)
 
 
 @with_hugepages
